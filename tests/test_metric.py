@@ -1,0 +1,35 @@
+"""The local GLUE-MRPC metric module against scikit-learn, through evaluate's API."""
+
+import random
+
+import pytest
+from sklearn.metrics import accuracy_score, f1_score
+
+from helpers.assets import PROFILES, Assets
+from helpers.metric import LOCAL_GLUE_MRPC, load_glue_mrpc_metric
+
+
+@pytest.fixture(scope="module")
+def metric():
+    return load_glue_mrpc_metric(Assets("bundled", "test", PROFILES["quick"], "test"))
+
+
+def test_matches_scikit_learn_over_batches(metric):
+    rng = random.Random(0)
+    refs = [rng.randint(0, 1) for _ in range(203)]
+    preds = [r if rng.random() < 0.8 else 1 - r for r in refs]
+    for start in range(0, len(refs), 16):
+        metric.add_batch(predictions=preds[start:start + 16], references=refs[start:start + 16])
+    result = metric.compute()
+    assert set(result) == {"accuracy", "f1"}
+    assert result["accuracy"] == pytest.approx(accuracy_score(refs, preds))
+    assert result["f1"] == pytest.approx(f1_score(refs, preds))
+
+
+def test_f1_is_for_the_positive_class(metric):
+    result = metric.compute(predictions=[1, 1, 0, 0], references=[1, 0, 0, 0])
+    assert result == {"accuracy": 0.75, "f1": pytest.approx(2 / 3)}
+
+
+def test_module_name_does_not_shadow_the_hub_glue_name():
+    assert LOCAL_GLUE_MRPC.stem != "glue" and LOCAL_GLUE_MRPC.parent.name != "glue"
