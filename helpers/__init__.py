@@ -1,19 +1,38 @@
-"""Plumbing for the course notebooks: asset choice, data fallbacks, metric, checkpoints, plots.
+"""Plumbing for the course notebooks: asset choice, data fallbacks, metric, checkpoints, figures.
 
 The training code the course teaches lives in the notebooks, never here.
+
+``import helpers`` is light on purpose: the heavy libraries (datasets, evaluate, torch, matplotlib)
+are imported on first use, so ``helpers.resolve_assets()`` can set the Hugging Face offline
+variables *before* those libraries read them.
 """
 
 import warnings
+from importlib import import_module
+from typing import Any
 
 # Without ipywidgets, tqdm.auto falls back to text bars (what headless runs want) and warns once at
-# import; the warning names a site-packages path. Silence it before any library imports tqdm.
+# import, naming a site-packages path. Silence it before any library imports tqdm.
 warnings.filterwarnings("ignore", message="IProgress not found")
 
-from .assets import PROFILES, Assets, Profile, resolve_assets
-from .metric import load_glue_mrpc_metric
-from .mrpc import MRPC_FEATURES, load_mrpc, read_glue_dir
-from .notebook import quiet_library_output
-from .plots import save_figure
+_EXPORTS = {
+    "assets": ["PROFILES", "RUNS_DIR", "Assets", "Profile", "resolve_assets"],
+    "checkpoint": ["CheckpointError", "load_checkpoint", "save_checkpoint", "save_pretrained_atomically"],
+    "metric": ["load_glue_mrpc_metric"],
+    "mrpc": ["MRPC_FEATURES", "load_mrpc", "read_glue_dir"],
+    "notebook": ["markdown_table", "quiet_library_output", "show_table"],
+    "qa": ["load_qa_pairs"],
+    "plots": ["plot_loss_curves", "running_mean", "save_figure"],
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_MODULE_OF)
 
-__all__ = ["PROFILES", "Assets", "Profile", "resolve_assets", "load_glue_mrpc_metric", "MRPC_FEATURES",
-           "load_mrpc", "read_glue_dir", "quiet_library_output", "save_figure"]
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+    return getattr(import_module(f".{_MODULE_OF[name]}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -19,6 +19,8 @@ import os
 import random
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -72,27 +74,21 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def save_checkpoint(folder: str | Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
-                    scheduler: Any, *, step: int, loop_state: dict[str, Any] | None = None) -> Path:
-    """Write model, optimizer, scheduler, ``step``, RNG states and ``loop_state`` to ``folder`` atomically.
+@contextmanager
+def atomic_folder(folder: str | Path) -> Iterator[Path]:
+    """Yield a staging folder beside ``folder``; on success it replaces ``folder`` in one rename.
 
-    ``loop_state`` is the loop's own bookkeeping (e.g. the epoch, the batches done in it and the
-    DataLoader generator's state): tensors, numbers, strings, lists and dicts only.
+    On any error (or interruption) the staging folder is removed and ``folder`` is left as it was.
     """
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".partial", dir=folder.parent))
     try:
-        save_model(model, str(staging / WEIGHTS))
-        torch.save({"format": FORMAT_VERSION, "step": step, "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict(), "rng": capture_rng_state(),
-                    "loop": loop_state or {}}, staging / STATE)
-        manifest = {name: {"bytes": (staging / name).stat().st_size, "sha256": _digest(staging / name)}
-                    for name in (WEIGHTS, STATE)}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2))
-        for name in (WEIGHTS, STATE, MANIFEST):
-            _fsync(staging / name)
-        if folder.exists():  # replace an older checkpoint of the same name: move it aside first
+        yield staging
+        for path in staging.rglob("*"):
+            if path.is_file():
+                _fsync(path)
+        if folder.exists():  # replace an older folder of the same name: move it aside first
             old = folder.with_name(f".{folder.name}.old")
             shutil.rmtree(old, ignore_errors=True)
             folder.rename(old)
@@ -103,7 +99,31 @@ def save_checkpoint(folder: str | Path, model: torch.nn.Module, optimizer: torch
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return folder
+
+
+def save_checkpoint(folder: str | Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
+                    scheduler: Any, *, step: int, loop_state: dict[str, Any] | None = None) -> Path:
+    """Write model, optimizer, scheduler, ``step``, RNG states and ``loop_state`` to ``folder`` atomically.
+
+    ``loop_state`` is the loop's own bookkeeping (e.g. the epoch, the batches done in it and the
+    DataLoader generator's state): tensors, numbers, strings, lists and dicts only.
+    """
+    with atomic_folder(folder) as staging:
+        save_model(model, str(staging / WEIGHTS))
+        torch.save({"format": FORMAT_VERSION, "step": step, "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(), "rng": capture_rng_state(),
+                    "loop": loop_state or {}}, staging / STATE)
+        manifest = {name: {"bytes": (staging / name).stat().st_size, "sha256": _digest(staging / name)}
+                    for name in (WEIGHTS, STATE)}
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    return Path(folder)
+
+
+def save_pretrained_atomically(model: Any, folder: str | Path) -> Path:
+    """``model.save_pretrained(folder)`` (safetensors weights + config), but all or nothing."""
+    with atomic_folder(folder) as staging:
+        model.save_pretrained(staging)
+    return Path(folder)
 
 
 def verify_checkpoint(folder: str | Path) -> None:

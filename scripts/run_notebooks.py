@@ -34,14 +34,37 @@ def parse_value(text: str) -> object:
         return text
 
 
-def strip_run_metadata(path: Path) -> None:
-    """Drop papermill's timings and widget state so a committed notebook only changes when its outputs do."""
+def render_carriage_returns(text: str) -> str:
+    """What a terminal shows: on each line, only the text after its last carriage return."""
+    return "\n".join(line.rsplit("\r", 1)[-1] for line in text.split("\n"))
+
+
+def merge_streams(outputs: list) -> list:
+    """Join consecutive stdout/stderr chunks and keep only a progress bar's final state, as Jupyter shows it."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.output_type == "stream" and previous is not None and previous.output_type == "stream"
+                and previous.name == output.name):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    for output in merged:
+        if output.output_type == "stream":
+            output.text = render_carriage_returns(output.text)
+    return [o for o in merged if o.output_type != "stream" or o.text.strip()]
+
+
+def tidy_notebook(path: Path) -> None:
+    """Drop papermill's timings and widget state, and collapse progress-bar redraws, before committing."""
     nb = nbformat.read(path, as_version=4)
     for key in (*NOISE_KEYS, "widgets"):
         nb.metadata.pop(key, None)
     for cell in nb.cells:
         for key in NOISE_KEYS:
             cell.metadata.pop(key, None)
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     nbformat.write(nb, path)
 
 
@@ -84,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         except papermill.PapermillExecutionError as error:
             status = f"failed: {error.ename}: {error.evalue}"[:100]
         if args.inplace and status == "ok":
-            strip_run_metadata(target)
+            tidy_notebook(target)
         results.append((notebook.name, status, time.perf_counter() - start))
     bar.close()
 

@@ -1,0 +1,52 @@
+"""The run-all command's own logic (running the notebooks themselves is nbval's job)."""
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import run_notebooks  # noqa: E402
+
+
+def test_parameters_are_python_literals_or_text():
+    assert run_notebooks.parse_value("7") == 7
+    assert run_notebooks.parse_value("5e-5") == 5e-5
+    assert run_notebooks.parse_value("full") == "full"
+    assert run_notebooks.parse_value("None") is None
+
+
+def test_progress_bar_redraws_collapse_to_the_final_state():
+    outputs = [
+        new_output("stream", name="stderr", text="train:  0%|\r"),
+        new_output("stream", name="stderr", text="train: 50%|\r"),
+        new_output("stream", name="stderr", text="train: 100%|\n"),
+        new_output("stream", name="stdout", text="epoch 1\n"),
+        new_output("stream", name="stderr", text="\r        \r"),
+    ]
+    merged = run_notebooks.merge_streams(outputs)
+    assert [(o.name, o.text) for o in merged] == [("stderr", "train: 100%|\n"), ("stdout", "epoch 1\n")]
+
+
+def test_tidy_notebook_drops_run_metadata(tmp_path):
+    cell = new_code_cell("print(1)", metadata={"papermill": {"duration": 1.0}, "tags": ["x"]})
+    nb = new_notebook(cells=[cell], metadata={"papermill": {}, "widgets": {}})
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, path)
+    run_notebooks.tidy_notebook(path)
+    tidy = nbformat.read(path, as_version=4)
+    assert "papermill" not in tidy.metadata and "widgets" not in tidy.metadata
+    assert tidy.cells[0].metadata == {"tags": ["x"]}
+
+
+def test_select_by_prefix_and_unknown_prefix():
+    assert [p.name[:2] for p in run_notebooks.select(["01"])] == ["01"]
+    with pytest.raises(SystemExit, match="no lesson notebook matches"):
+        run_notebooks.select(["99"])
+
+
+def test_inplace_refuses_overrides():
+    with pytest.raises(SystemExit):
+        run_notebooks.main(["--inplace", "-p", "profile", "full"])
