@@ -20,7 +20,8 @@ _EXPORTS = {
     "checkpoint": ["CheckpointError", "load_checkpoint", "save_checkpoint", "save_pretrained_atomically"],
     "metric": ["load_glue_mrpc_metric"],
     "mrpc": ["MRPC_FEATURES", "load_mrpc", "read_glue_dir"],
-    "notebook": ["markdown_table", "quiet_library_output", "show_table"],
+    "measure": ["peak_memory_mib", "reset_peak_memory"],
+    "notebook": ["markdown_table", "quiet_library_output", "reset_accelerate_state", "show_table"],
     "qa": ["load_qa_pairs"],
     "plots": ["plot_loss_curves", "running_mean", "save_figure"],
 }

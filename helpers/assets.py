@@ -22,6 +22,7 @@ SOURCES = ("auto", "hub", "bundled")
 OFFLINE_ENVS = ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE")
 TRUTHY = {"1", "ON", "YES", "TRUE"}
 HUB_TIMEOUT_S = 3.0
+MRPC_ASSETS = ("model", "data", "metric")  # what lessons 01-04 and 06 use; lesson 05 uses the tokenizer
 
 HUB_CHECKPOINT = "bert-base-uncased"
 HUB_GPT2_TOKENIZER = "gpt2"
@@ -105,12 +106,13 @@ class Assets:
     def metric_name(self) -> str:
         return "evaluate's GLUE metric from the Hub" if self.source == "hub" else "local GLUE-MRPC metric module"
 
-    def describe(self) -> str:
-        return (
-            f"assets: {self.source} ({self.reason}) | model: {self.checkpoint_name} | data: {self.data_name}"
-            f" | metric: {self.metric_name}\n"
-            f"profile: {self.profile.name} ({self.profile_reason}): {self.profile.summary}"
-        )
+    def describe(self, uses: tuple[str, ...] = MRPC_ASSETS) -> str:
+        """Two lines: the source and what it means for the assets in ``uses``, then the profile."""
+        names = {"model": self.checkpoint_name, "data": self.data_name, "metric": self.metric_name,
+                 "tokenizer": self.gpt2_tokenizer_name}
+        parts = " | ".join(f"{use}: {names[use]}" for use in uses)
+        return (f"assets: {self.source} ({self.reason}) | {parts}\n"
+                f"profile: {self.profile.name} ({self.profile_reason}): {self.profile.summary}")
 
 
 def _setting(value: str | None, env: str) -> str:
@@ -193,8 +195,11 @@ def bundled_checkpoint_dir() -> Path:
 
 
 def resolve_assets(source: str | None = None, profile: str | None = None, mrpc_dir: str | Path | None = None,
-                   verbose: bool = True) -> Assets:
-    """Decide the asset source and profile, check the bundled assets exist, and print the choice."""
+                   verbose: bool = True, uses: tuple[str, ...] = MRPC_ASSETS) -> Assets:
+    """Decide the asset source and profile, check the bundled assets exist, and print the choice.
+
+    ``uses`` names the assets the lesson uses ("model", "data", "metric", "tokenizer"), for the printout.
+    """
     chosen, reason = choose_source(source)
     chosen_profile, profile_reason = choose_profile(profile)
     folder = mrpc_dir or os.environ.get(MRPC_DIR_ENV) or None
@@ -204,5 +209,5 @@ def resolve_assets(source: str | None = None, profile: str | None = None, mrpc_d
             os.environ[name] = "1"  # libraries imported after this never wait on the network
     assets = Assets(chosen, reason, chosen_profile, profile_reason, Path(folder).expanduser() if folder else None)
     if verbose:
-        print(assets.describe())
+        print(assets.describe(uses))
     return assets

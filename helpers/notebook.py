@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 
 def quiet_library_output() -> None:
     """Silence the libraries' per-file progress bars and load reports; the lessons' own bars stay.
@@ -13,6 +15,8 @@ def quiet_library_output() -> None:
     import datasets
     import transformers
 
+    # Accelerate sets the thread count of CPU worker processes itself and warns about it, naming its path.
+    warnings.filterwarnings("ignore", message="OMP_NUM_THREADS/MKL_NUM_THREADS unset")
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
     datasets.disable_progress_bars()
@@ -38,3 +42,15 @@ def show_table(header: list[str], rows: list[list[object]]) -> str:
     else:
         print(text)
     return text
+
+
+def reset_accelerate_state() -> None:
+    """Forget the ``Accelerator`` built in this process, e.g. by a one-process ``notebook_launcher`` run.
+
+    ``notebook_launcher`` refuses a multi-process launch while an Accelerator lives in the kernel;
+    this clears Accelerate's shared state the way its own test-suite does.
+    """
+    from accelerate.state import AcceleratorState, GradientState
+
+    AcceleratorState._reset_state(reset_partial_state=True)
+    GradientState._reset_state()

@@ -1,0 +1,42 @@
+"""The environment check: OK/FAIL lines and the exit code."""
+
+from importlib import metadata
+
+from helpers import envcheck
+
+
+def test_requirements_are_parsed_without_options_or_editable_lines():
+    specs = envcheck.requirement_specs()
+    assert "torch" in specs and "transformers" in specs
+    assert specs["torch"].specifier.contains("2.13.0")
+    assert not any(name.startswith("-") for name in specs)
+
+
+def test_a_version_outside_the_range_fails_with_the_fix(monkeypatch):
+    monkeypatch.setattr(envcheck.metadata, "version", lambda name: "4.57.0")
+    check = envcheck.check_package("transformers", envcheck.requirement_specs())
+    assert not check.ok and "pip install -r requirements.txt" in check.detail
+    assert check.line().startswith("FAIL")
+
+
+def test_a_missing_package_fails(monkeypatch):
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(envcheck.metadata, "version", missing)
+    assert not envcheck.check_package("accelerate", envcheck.requirement_specs()).ok
+
+
+def test_main_exits_non_zero_on_any_fail(monkeypatch, capsys):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert envcheck.main() == 0
+    monkeypatch.setattr(envcheck, "check_python", lambda: envcheck.Check(False, "python", "3.8"))
+    assert envcheck.main() == 1
+    assert "FAIL  python" in capsys.readouterr().out
+
+
+def test_unknown_profile_is_a_fail_line(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("COURSE_PROFILE", "fastest")
+    lines = {check.name: check for check in envcheck.check_assets()}
+    assert not lines["profile"].ok and "Unknown profile" in lines["profile"].detail
