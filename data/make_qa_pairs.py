@@ -2,6 +2,7 @@
 
 Families, in the GPT QA pretraining tutorial's style (a question, a one-sentence answer): capital
 cities, other stable facts, small arithmetic, unit conversions, opposites and simple definitions.
+Most facts are asked in two phrasings (see ``generate``).
 Deterministic: the same seed writes byte-identical files. Run from the repository root:
 
     python data/make_qa_pairs.py
@@ -99,38 +100,51 @@ UNITS = [
 NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
-def arithmetic(rng: random.Random) -> list[tuple[str, str]]:
-    pairs = []
+def arithmetic(rng: random.Random) -> list[tuple[str, str, str]]:
+    """``(fact id, question, answer)`` for sums, differences and products of small numbers."""
+    facts = []
     for a in range(1, 13):
         for b in range(1, 13):
-            pairs.append((f"What is {a} + {b}?", f"{a} + {b} equals {a + b}."))
+            facts.append((f"{a}+{b}", f"{a} + {b}", f"add {a} and {b}", f"{a} + {b} equals {a + b}."))
             if a > b:
-                pairs.append((f"What is {a} - {b}?", f"{a} - {b} equals {a - b}."))
+                facts.append((f"{a}-{b}", f"{a} - {b}", f"subtract {b} from {a}", f"{a} - {b} equals {a - b}."))
             if a <= 10 and b <= 10:
-                pairs.append((f"What is {a} times {b}?", f"{a} times {b} equals {a * b}."))
-    return rng.sample(pairs, 180)
+                facts.append((f"{a}*{b}", f"{a} times {b}", f"multiply {a} by {b}", f"{a} times {b} equals {a * b}."))
+    return [(fact, question, answer)
+            for fact, expression, words, answer in rng.sample(facts, 90)
+            for question in (f"What is {expression}?", f"What do you get when you {words}?")]
 
 
-def conversions(rng: random.Random) -> list[tuple[str, str]]:
-    pairs = [(f"How many {small} are in {n} {big}?", f"{n} {big} is {n * factor} {small}.")
+def conversions(rng: random.Random) -> list[tuple[str, str, str]]:
+    facts = [(f"{n} {big}", small, f"{n} {big} is {n * factor} {small}.")
              for big, small, factor in UNITS for n in range(2, 10)]
-    return rng.sample(pairs, len(pairs))
+    return [(amount, question, answer)
+            for amount, small, answer in rng.sample(facts, 36)
+            for question in (f"How many {small} are in {amount}?", f"How many {small} is {amount}?")]
 
 
 def generate(seed: int = SEED) -> list[dict[str, str]]:
-    """All QA pairs with their family, shuffled deterministically; every question is unique."""
+    """All QA pairs, shuffled deterministically; every question is unique.
+
+    Most facts are asked in two phrasings with the same answer, so a held-out question can be about a
+    fact the model saw in training, asked differently: that part of the validation set rewards what
+    the model memorised, the rest (facts asked only once) measures what it could not have seen.
+    """
     rng = random.Random(seed)
     families = {
-        "capital": [(f"What is the capital of {country}?", f"The capital of {country} is {city}.")
-                    for country, city in CAPITALS.items()],
-        "fact": FACTS,
+        "capital": [(country, question, f"The capital of {country} is {city}.")
+                    for country, city in CAPITALS.items()
+                    for question in (f"What is the capital of {country}?", f"Which city is the capital of {country}?")],
+        "fact": [(question, question, answer) for question, answer in FACTS],
         "arithmetic": arithmetic(rng),
         "conversion": conversions(rng),
-        "opposite": [(f"What is the opposite of {a}?", f"The opposite of {a} is {b}.") for a, b in OPPOSITES],
-        "definition": [(f"What is {term}?", f"{term[0].upper() + term[1:]} is {meaning}.")
-                       for term, meaning in DEFINITIONS],
+        "opposite": [(a, question, f"The opposite of {a} is {b}.") for a, b in OPPOSITES
+                     for question in (f"What is the opposite of {a}?", f"Which word means the opposite of {a}?")],
+        "definition": [(term, question, f"{term[0].upper() + term[1:]} is {meaning}.") for term, meaning in DEFINITIONS
+                       for question in (f"What is {term}?", f"How would you define {term}?")],
     }
-    rows = [{"family": family, "question": q, "answer": a} for family, pairs in families.items() for q, a in pairs]
+    rows = [{"family": family, "fact": fact, "question": q, "answer": a}
+            for family, triples in families.items() for fact, q, a in triples]
     rng.shuffle(rows)
     return rows
 

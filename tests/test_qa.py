@@ -31,9 +31,18 @@ def test_at_least_400_pairs_in_several_families_and_no_repeated_question():
 def test_arithmetic_answers_are_right():
     for row in load_qa_pairs():
         if row["family"] == "arithmetic":
-            a, op, b = row["question"].removeprefix("What is ").removesuffix("?").split(" ")
-            expected = {"+": int(a) + int(b), "-": int(a) - int(b), "times": int(a) * int(b)}[op]
-            assert row["answer"] == f"{a} {op} {b} equals {expected}."
+            a, op, b, _, result = row["answer"].removesuffix(".").split(" ")
+            assert int(result) == {"+": int(a) + int(b), "-": int(a) - int(b), "times": int(a) * int(b)}[op]
+            assert a in row["question"] and b in row["question"]
+
+
+def test_both_phrasings_of_a_fact_share_one_answer():
+    answers = {}
+    for row in load_qa_pairs():
+        answers.setdefault((row["family"], row["fact"]), set()).add(row["answer"])
+    assert all(len(found) == 1 for found in answers.values())
+    assert sum(row["family"] != "fact" for row in load_qa_pairs()) == 2 * sum(
+        family != "fact" for family, _ in answers)
 
 
 def test_bundled_tokenizer_round_trips_every_pair():

@@ -1,0 +1,149 @@
+"""Lesson 04's Accelerate training function, as a script for `accelerate launch`.
+
+Written by notebooks/04_accelerate.ipynb (its %%writefile cell): edit the notebook, not this file.
+
+    accelerate launch --multi_gpu --num_processes 2 scripts/train_accelerate.py --cpu --profile quick  # 2 CPU processes
+    accelerate launch --multi_gpu --num_processes 4 scripts/train_accelerate.py --profile full  # 4 GPUs
+"""
+
+import argparse
+import json
+import os
+
+import torch
+from accelerate import Accelerator
+from accelerate.utils import set_seed
+from torch.utils.data import DataLoader
+from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, get_scheduler
+
+import helpers
+
+
+def training_function(config):
+    accelerator = Accelerator(cpu=config["cpu"], mixed_precision=config["mixed_precision"])
+    if accelerator.device.type == "cpu" and accelerator.num_processes > 1:
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // accelerator.num_processes))  # no oversubscription
+    set_seed(config["seed"])
+    helpers.quiet_library_output()
+    assets = helpers.resolve_assets(config["source"], config["profile"], config["mrpc_dir"], verbose=False)
+
+    with accelerator.main_process_first():
+        raw_datasets = helpers.load_mrpc(assets)
+        if config["train_pairs"]:
+            raw_datasets["train"] = raw_datasets["train"].select(range(config["train_pairs"]))
+        if config["eval_pairs"]:
+            raw_datasets["validation"] = raw_datasets["validation"].select(range(config["eval_pairs"]))
+        tokenizer = AutoTokenizer.from_pretrained(assets.checkpoint)
+        tokenized_datasets = raw_datasets.map(
+            lambda example: tokenizer(example["sentence1"], example["sentence2"], truncation=True), batched=True
+        )
+        tokenized_datasets = tokenized_datasets.remove_columns(["sentence1", "sentence2", "idx"])
+        tokenized_datasets = tokenized_datasets.rename_column("label", "labels")
+        tokenized_datasets.set_format("torch")
+
+    data_collator = DataCollatorWithPadding(tokenizer=tokenizer)
+    train_dataloader = DataLoader(
+        tokenized_datasets["train"], shuffle=True, batch_size=config["batch_size"], collate_fn=data_collator,
+        generator=torch.Generator().manual_seed(config["seed"]),
+    )
+    eval_dataloader = DataLoader(tokenized_datasets["validation"], batch_size=config["batch_size"],
+                                 collate_fn=data_collator)
+    metric = helpers.load_glue_mrpc_metric(assets)
+
+    model = AutoModelForSequenceClassification.from_pretrained(assets.checkpoint, num_labels=2)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config["lr"])
+    train_dataloader, eval_dataloader, model, optimizer = accelerator.prepare(
+        train_dataloader, eval_dataloader, model, optimizer
+    )
+    num_training_steps = config["num_epochs"] * len(train_dataloader)
+    lr_scheduler = get_scheduler("linear", optimizer=optimizer, num_warmup_steps=0,
+                                 num_training_steps=num_training_steps)
+    accelerator.print(f"{accelerator.num_processes} process(es), {accelerator.distributed_type}, "
+                      f"device {accelerator.device.type}, mixed precision {accelerator.mixed_precision}: "
+                      f"{len(train_dataloader)} training batches per process per epoch")
+
+    best_accuracy, epochs_without_improvement, history = -1.0, 0, []
+    for epoch in range(config["num_epochs"]):
+        model.train()
+        for batch in train_dataloader:
+            outputs = model(**batch)
+            loss = outputs.loss
+            accelerator.backward(loss)
+            optimizer.step()
+            lr_scheduler.step()
+            optimizer.zero_grad()
+
+        model.eval()
+        losses = []
+        for batch in eval_dataloader:
+            with torch.no_grad():
+                outputs = model(**batch)
+            predictions = outputs.logits.argmax(dim=-1)
+            pair_losses = torch.nn.functional.cross_entropy(outputs.logits, batch["labels"], reduction="none")
+            predictions, references, pair_losses = accelerator.gather_for_metrics(
+                (predictions, batch["labels"], pair_losses)
+            )
+            metric.add_batch(predictions=predictions, references=references)
+            losses.append(pair_losses)
+        scores = {**metric.compute(), "loss": torch.cat(losses).mean().item()}
+        evaluated = sum(len(batch_losses) for batch_losses in losses)
+        history.append(scores)
+        accelerator.print(f"epoch {epoch + 1}: accuracy {scores['accuracy']:.4f}, F1 {scores['f1']:.4f}, "
+                          f"loss {scores['loss']:.4f} over {evaluated} validation pairs")
+
+        if config["patience"]:  # early stopping: any process may decide, all stop together
+            if scores["accuracy"] > best_accuracy:
+                best_accuracy, epochs_without_improvement = scores["accuracy"], 0
+            else:
+                epochs_without_improvement += 1
+            if epochs_without_improvement >= config["patience"] and accelerator.is_main_process:
+                accelerator.set_trigger()
+            if accelerator.check_trigger():
+                accelerator.print(f"early stopping after epoch {epoch + 1}: no better accuracy for "
+                                  f"{config['patience']} epoch(s)")
+                break
+
+    results = {"accuracy": scores["accuracy"], "f1": scores["f1"], "eval_loss": scores["loss"], "history": history,
+               "epochs_run": epoch + 1,
+               "num_processes": accelerator.num_processes, "distributed_type": str(accelerator.distributed_type),
+               "batches_per_process": len(train_dataloader), "evaluated_pairs": evaluated,
+               "final_lr": lr_scheduler.get_last_lr()[0]}
+    if config["results_file"] and accelerator.is_main_process:
+        with open(config["results_file"], "w") as handle:
+            json.dump(results, handle)
+    accelerator.wait_for_everyone()
+    accelerator.end_training()
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Fine-tune on MRPC with Accelerate (lesson 04).")
+    parser.add_argument("--source", default="auto", choices=["auto", "hub", "bundled"])
+    parser.add_argument("--profile", default="auto", choices=["auto", "quick", "full"])
+    parser.add_argument("--mrpc-dir", default="")
+    parser.add_argument("--mixed-precision", default="no", choices=["no", "fp16", "bf16"])
+    parser.add_argument("--num-epochs", type=int, default=None)
+    parser.add_argument("--lr", type=float, default=None)
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--train-pairs", type=int, default=None)
+    parser.add_argument("--eval-pairs", type=int, default=None)
+    parser.add_argument("--patience", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--cpu", action="store_true", help="train on the CPU even if a GPU is present")
+    parser.add_argument("--results-file", default="", help="write the final metrics here as JSON")
+    args = parser.parse_args()
+    profile = helpers.resolve_assets(args.source, args.profile, args.mrpc_dir, verbose=False).profile
+    config = {
+        "source": args.source, "profile": args.profile, "mrpc_dir": args.mrpc_dir, "seed": args.seed,
+        "batch_size": args.batch_size, "num_epochs": args.num_epochs or profile.num_epochs,
+        "lr": args.lr or profile.learning_rate, "train_pairs": args.train_pairs or profile.mrpc_train_pairs,
+        "eval_pairs": args.eval_pairs or profile.mrpc_eval_pairs, "cpu": args.cpu,
+        "mixed_precision": args.mixed_precision, "patience": args.patience, "results_file": args.results_file,
+    }
+    results = training_function(config)
+    if results["num_processes"] == 1 or int(os.environ.get("RANK", "0")) == 0:
+        print(json.dumps({k: v for k, v in results.items() if k != "history"}))
+
+
+if __name__ == "__main__":
+    main()
