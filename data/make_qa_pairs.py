@@ -111,7 +111,7 @@ def arithmetic(rng: random.Random) -> list[tuple[str, str, str]]:
             if a <= 10 and b <= 10:
                 facts.append((f"{a}*{b}", f"{a} times {b}", f"multiply {a} by {b}", f"{a} times {b} equals {a * b}."))
     return [(fact, question, answer)
-            for fact, expression, words, answer in rng.sample(facts, 90)
+            for fact, expression, words, answer in rng.sample(facts, 50)
             for question in (f"What is {expression}?", f"What do you get when you {words}?")]
 
 
@@ -119,7 +119,7 @@ def conversions(rng: random.Random) -> list[tuple[str, str, str]]:
     facts = [(f"{n} {big}", small, f"{n} {big} is {n * factor} {small}.")
              for big, small, factor in UNITS for n in range(2, 10)]
     return [(amount, question, answer)
-            for amount, small, answer in rng.sample(facts, 36)
+            for amount, small, answer in rng.sample(facts, 24)
             for question in (f"How many {small} are in {amount}?", f"How many {small} is {amount}?")]
 
 

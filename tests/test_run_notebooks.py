@@ -50,3 +50,14 @@ def test_select_by_prefix_and_unknown_prefix():
 def test_inplace_refuses_overrides():
     with pytest.raises(SystemExit):
         run_notebooks.main(["--inplace", "-p", "profile", "full"])
+
+
+def test_papermill_overrides_reach_a_lesson(tmp_path, monkeypatch):
+    """The run-all command's mechanism end to end, on the cheapest lesson: -p profile full takes effect."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert run_notebooks.main(["00", "--out", str(tmp_path), "-p", "profile", "full"]) == 0
+    executed = nbformat.read(tmp_path / "00_environment_check.ipynb", as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and 'profile = "full"' in injected[0].source
+    text = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
+    assert "profile                          full (asked for)" in text
