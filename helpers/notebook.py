@@ -29,8 +29,8 @@ def markdown_table(header: list[str], rows: list[list[object]]) -> str:
     return "\n".join(lines)
 
 
-def show_table(header: list[str], rows: list[list[object]]) -> str:
-    """Display a table as Markdown in a notebook (printed elsewhere); return its Markdown text."""
+def show_table(header: list[str], rows: list[list[object]]) -> None:
+    """Display a table as Markdown in a notebook (printed elsewhere)."""
     text = markdown_table(header, rows)
     try:
         from IPython import get_ipython
@@ -41,7 +41,6 @@ def show_table(header: list[str], rows: list[list[object]]) -> str:
         display(Markdown(text))
     else:
         print(text)
-    return text
 
 
 def reset_accelerate_state() -> None:

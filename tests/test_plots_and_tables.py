@@ -31,5 +31,5 @@ def test_markdown_table():
 
 
 def test_show_table_prints_outside_a_notebook(capsys):
-    text = show_table(["a"], [[1]])
-    assert capsys.readouterr().out.strip() == text
+    show_table(["a"], [[1]])
+    assert capsys.readouterr().out.strip() == markdown_table(["a"], [[1]])
