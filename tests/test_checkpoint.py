@@ -146,3 +146,25 @@ def test_wrong_architecture_is_refused(tmp_path):
     folder = save_checkpoint(tmp_path / "c", model, optimizer, scheduler, step=1)
     with pytest.raises(CheckpointError, match="does not fit this model"):
         load_checkpoint(folder, torch.nn.Linear(6, 2))
+
+
+def test_save_pretrained_atomically_round_trips_and_leaves_nothing_on_failure(tmp_path):
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    from helpers.checkpoint import save_pretrained_atomically
+
+    torch.manual_seed(0)
+    model = GPT2LMHeadModel(GPT2Config(vocab_size=32, n_positions=8, n_embd=16, n_layer=1, n_head=2))
+    folder = save_pretrained_atomically(model, tmp_path / "best")
+    reloaded = GPT2LMHeadModel.from_pretrained(folder)
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), reloaded.state_dict().values(),
+                                                   strict=True))
+
+    class Broken:
+        def save_pretrained(self, path):
+            (path / "half-written").write_text("x")
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        save_pretrained_atomically(Broken(), tmp_path / "other")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["best"]

@@ -33,3 +33,12 @@ def test_markdown_table():
 def test_show_table_prints_outside_a_notebook(capsys):
     show_table(["a"], [[1]])
     assert capsys.readouterr().out.strip() == markdown_table(["a"], [[1]])
+
+
+def test_quiet_library_output_silences_transformers_reports():
+    import transformers
+
+    from helpers.notebook import quiet_library_output
+
+    quiet_library_output()
+    assert transformers.logging.get_verbosity() == transformers.logging.ERROR
