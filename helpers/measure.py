@@ -1,9 +1,12 @@
-"""Peak memory of a stretch of code: the GPU's allocator on CUDA, the process's resident set on CPU."""
+"""Measuring a stretch of code: peak memory (the GPU's allocator on CUDA, the resident set on CPU) and time."""
 
 from __future__ import annotations
 
 import resource
+import statistics
 import sys
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import torch
@@ -33,3 +36,41 @@ def peak_memory_mib() -> float:
         pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
+
+
+def synchronize() -> None:
+    """Wait for queued GPU work, so a clock read after it counts that work (no-op on CPU)."""
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
+def time_steps(step: Callable[[int], object], warmup: int, windows: int, window: int) -> list[float]:
+    """Call ``step(i)`` for ``warmup + windows * window`` values of i; wall seconds of each call."""
+    seconds = []
+    for i in range(warmup + windows * window):
+        synchronize()
+        start = time.perf_counter()
+        step(i)
+        synchronize()
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def median_step_seconds(step_seconds: Sequence[float], warmup: int, window: int) -> float:
+    """Seconds per step: the median, over consecutive windows of ``window`` steps after ``warmup``, of
+    each window's mean. A step slowed by something else on the machine moves one window, not the median."""
+    timed = list(step_seconds[warmup:])
+    if window < 1 or len(timed) < window:
+        raise ValueError(f"need at least {warmup + max(window, 1)} step times, got {len(step_seconds)}")
+    means = [sum(timed[i:i + window]) / window for i in range(0, len(timed) - window + 1, window)]
+    return statistics.median(means)
+
+
+def matmul_gflops(size: int = 2048, repeats: int = 5, device: str | torch.device = "cpu",
+                  dtype: torch.dtype = torch.float32) -> float:
+    """The machine's matmul rate: median GFLOP/s of ``repeats`` (size x size) @ (size x size) products."""
+    a = torch.randn(size, size, device=device, dtype=dtype)
+    b = torch.randn(size, size, device=device, dtype=dtype)
+    a @ b  # warm-up: thread pool, kernel selection
+    seconds = time_steps(lambda _: a @ b, warmup=0, windows=repeats, window=1)
+    return 2 * size**3 / statistics.median(seconds) / 1e9

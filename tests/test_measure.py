@@ -1,8 +1,11 @@
-"""Peak memory measurement: a reset starts a new high-water mark."""
+"""Measurement: a reset starts a new memory high-water mark; step timing by windows; matmul rate."""
+
+import time
 
 import numpy as np
+import pytest
 
-from helpers.measure import peak_memory_mib, reset_peak_memory
+from helpers.measure import matmul_gflops, median_step_seconds, peak_memory_mib, reset_peak_memory, time_steps
 
 
 def test_peak_grows_with_an_allocation_and_resets():
@@ -15,3 +18,23 @@ def test_peak_grows_with_an_allocation_and_resets():
     after_reset = peak_memory_mib()
     assert grown - before > 48
     assert after_reset < grown - 48
+
+
+def test_time_steps_times_each_call():
+    calls = []
+    seconds = time_steps(lambda i: (calls.append(i), time.sleep(0.01 if i < 2 else 0.002)), warmup=2, windows=3,
+                         window=2)
+    assert calls == list(range(8))
+    assert len(seconds) == 8 and min(seconds[:2]) > 0.009 and max(seconds[2:]) < 0.009
+
+
+def test_median_step_seconds_ignores_warmup_and_one_slow_window():
+    step_seconds = [9.0, 9.0] + [1.0, 1.0] + [5.0, 5.0] + [1.2, 0.8] + [1.0]  # a trailing partial window is left out
+    assert median_step_seconds(step_seconds, warmup=2, window=2) == 1.0
+    with pytest.raises(ValueError, match="at least 4 step times"):
+        median_step_seconds([1.0, 1.0, 1.0], warmup=2, window=2)
+
+
+def test_matmul_gflops_is_a_plausible_rate():
+    rate = matmul_gflops(size=256, repeats=3)
+    assert 0.1 < rate < 1e6
