@@ -21,7 +21,10 @@ _EXPORTS = {
     "metric": ["load_glue_mrpc_metric"],
     "mrpc": ["MRPC_FEATURES", "load_mrpc", "read_glue_dir"],
     "batching": ["LengthGroupedBatchSampler"],
-    "measure": ["matmul_gflops", "median_step_seconds", "peak_memory_mib", "reset_peak_memory", "time_steps"],
+    "measure": [
+        "describe_hardware", "matmul_gflops", "median_step_seconds",
+        "peak_memory_mib", "reset_peak_memory", "time_steps",
+    ],
     "notebook": ["markdown_table", "quiet_library_output", "reset_accelerate_state", "show_table"],
     "qa": ["load_qa_pairs"],
     "plots": ["plot_loss_curves", "running_mean", "save_figure"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 import resource
 import statistics
 import sys
@@ -44,13 +45,13 @@ def synchronize() -> None:
         torch.cuda.synchronize()
 
 
-def time_steps(step: Callable[[int], object], warmup: int, windows: int, window: int) -> list[float]:
-    """Call ``step(i)`` for ``warmup + windows * window`` values of i; wall seconds of each call."""
+def time_steps(step: Callable[[], object], warmup: int, windows: int, window: int) -> list[float]:
+    """Call ``step()`` ``warmup + windows * window`` times; the wall seconds of each call."""
     seconds = []
-    for i in range(warmup + windows * window):
+    for _ in range(warmup + windows * window):
         synchronize()
         start = time.perf_counter()
-        step(i)
+        step()
         synchronize()
         seconds.append(time.perf_counter() - start)
     return seconds
@@ -72,5 +73,21 @@ def matmul_gflops(size: int = 2048, repeats: int = 5, device: str | torch.device
     a = torch.randn(size, size, device=device, dtype=dtype)
     b = torch.randn(size, size, device=device, dtype=dtype)
     a @ b  # warm-up: thread pool, kernel selection
-    seconds = time_steps(lambda _: a @ b, warmup=0, windows=repeats, window=1)
+    seconds = time_steps(lambda: a @ b, warmup=0, windows=repeats, window=1)
     return 2 * size**3 / statistics.median(seconds) / 1e9
+
+
+def describe_hardware(device: torch.device) -> str:
+    """One line naming what timings came from: the GPU, or the CPU model and the threads torch uses."""
+    if device.type == "cuda":
+        return f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda}), torch {torch.__version__}"
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    name = "Apple GPU (MPS)" if device.type == "mps" else "CPU"
+    return f"{name}: {cpu}, {torch.get_num_threads()} threads, torch {torch.__version__}"

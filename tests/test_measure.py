@@ -4,8 +4,16 @@ import time
 
 import numpy as np
 import pytest
+import torch
 
-from helpers.measure import matmul_gflops, median_step_seconds, peak_memory_mib, reset_peak_memory, time_steps
+from helpers.measure import (
+    describe_hardware,
+    matmul_gflops,
+    median_step_seconds,
+    peak_memory_mib,
+    reset_peak_memory,
+    time_steps,
+)
 
 
 def test_peak_grows_with_an_allocation_and_resets():
@@ -22,9 +30,13 @@ def test_peak_grows_with_an_allocation_and_resets():
 
 def test_time_steps_times_each_call():
     calls = []
-    seconds = time_steps(lambda i: (calls.append(i), time.sleep(0.01 if i < 2 else 0.002)), warmup=2, windows=3,
-                         window=2)
-    assert calls == list(range(8))
+
+    def step():
+        time.sleep(0.01 if len(calls) < 2 else 0.002)
+        calls.append(1)
+
+    seconds = time_steps(step, warmup=2, windows=3, window=2)
+    assert len(calls) == 8
     assert len(seconds) == 8 and min(seconds[:2]) > 0.009 and max(seconds[2:]) < 0.009
 
 
@@ -38,3 +50,8 @@ def test_median_step_seconds_ignores_warmup_and_one_slow_window():
 def test_matmul_gflops_is_a_plausible_rate():
     rate = matmul_gflops(size=256, repeats=3)
     assert 0.1 < rate < 1e6
+
+
+def test_describe_hardware_names_the_cpu_and_threads():
+    line = describe_hardware(torch.device("cpu"))
+    assert line.startswith("CPU: ") and f"{torch.get_num_threads()} threads" in line and torch.__version__ in line
