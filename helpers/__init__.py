@@ -25,7 +25,7 @@ _EXPORTS = {
         "describe_hardware", "matmul_gflops", "median_step_seconds",
         "peak_memory_mib", "reset_peak_memory", "time_steps",
     ],
-    "notebook": ["markdown_table", "quiet_library_output", "reset_accelerate_state", "show_table"],
+    "notebook": ["free_port", "markdown_table", "quiet_library_output", "reset_accelerate_state", "show_table"],
     "qa": ["load_qa_pairs"],
     "plots": ["plot_loss_curves", "running_mean", "save_figure"],
 }

@@ -53,3 +53,13 @@ def reset_accelerate_state() -> None:
 
     AcceleratorState._reset_state(reset_partial_state=True)
     GradientState._reset_state()
+
+
+def free_port() -> str:
+    """A TCP port nobody uses right now (for a process group's rendezvous): two launches at once must not
+    share one, as a fixed port would make them."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return str(s.getsockname()[1])

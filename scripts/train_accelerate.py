@@ -9,6 +9,7 @@ Written by notebooks/04_accelerate.ipynb (its %%writefile cell): edit the notebo
 import argparse
 import json
 import os
+import time
 
 import torch
 from accelerate import Accelerator
@@ -63,8 +64,10 @@ def training_function(config):
                       f"{len(train_dataloader)} training batches per process per epoch")
 
     best_accuracy, epochs_without_improvement, history = -1.0, 0, []
+    train_seconds = 0.0  # the training steps alone (no setup, no evaluation), for lesson 06's comparison
     for epoch in range(config["num_epochs"]):
         model.train()
+        epoch_start = time.perf_counter()
         for batch in train_dataloader:
             outputs = model(**batch)
             loss = outputs.loss
@@ -72,6 +75,7 @@ def training_function(config):
             optimizer.step()
             lr_scheduler.step()
             optimizer.zero_grad()
+        train_seconds += time.perf_counter() - epoch_start
 
         model.eval()
         losses = []
@@ -107,7 +111,7 @@ def training_function(config):
                "epochs_run": epoch + 1,
                "num_processes": accelerator.num_processes, "distributed_type": str(accelerator.distributed_type),
                "batches_per_process": len(train_dataloader), "evaluated_pairs": evaluated,
-               "final_lr": lr_scheduler.get_last_lr()[0]}
+               "final_lr": lr_scheduler.get_last_lr()[0], "train_seconds": train_seconds}
     if config["results_file"] and accelerator.is_main_process:
         with open(config["results_file"], "w") as handle:
             json.dump(results, handle)

@@ -2,21 +2,16 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from helpers import free_port
+
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "train_accelerate.py"
-
-
-def free_port() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return str(s.getsockname()[1])
 
 
 @pytest.mark.skipif(not SCRIPT.is_file(), reason="written by notebooks/04_accelerate.ipynb")

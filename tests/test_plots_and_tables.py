@@ -42,3 +42,14 @@ def test_quiet_library_output_silences_transformers_reports():
 
     quiet_library_output()
     assert transformers.logging.get_verbosity() == transformers.logging.ERROR
+
+
+def test_free_port_can_be_bound_and_differs_while_held():
+    import socket
+
+    from helpers.notebook import free_port
+
+    port = int(free_port())
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", port))  # it was free
+        assert int(free_port()) != port  # and the next one is another
