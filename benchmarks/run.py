@@ -61,7 +61,7 @@ def fast_and_lean_table(results: dict) -> str:
 
 
 def three_ways_table(results: dict) -> str:
-    """Lesson 06: wall time (median of the repeats), samples/s as a ratio to the manual loop, metrics."""
+    """Lesson 06: training time (median of the repeats), samples/s as a ratio to the manual loop, metrics."""
     runs, samples = results["runs"], results["steps"] * results["batch_size"]
     base = runs["manual loop (lesson 02)"]["seconds"]
     rows = [[name, f"{r['seconds']:.1f}", " / ".join(f"{s:.1f}" for s in r["all_seconds"]),
@@ -70,7 +70,7 @@ def three_ways_table(results: dict) -> str:
     steps_ms = ", ".join(f"{name} {ms:.0f} ms" for name, ms in results["optimizer_step_ms"].items())
     header = (f"{results['device']}, {results['profile']} profile, {results['steps']} steps, "
               f"median of {results['repeats']} run(s); AdamW step alone: {steps_ms}")
-    table = markdown_table(["", "wall time (s)", "each run (s)", "samples/s", "throughput vs manual loop",
+    table = markdown_table(["", "training time (s)", "each run (s)", "samples/s", "throughput vs manual loop",
                             "accuracy", "F1"], rows)
     return f"{header}\n\n{table}"
 
