@@ -1,0 +1,68 @@
+"""Colab: every lesson has the badge and the install cell; the cell installs the course when Colab is there."""
+
+import importlib.util
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from helpers.assets import REPO_ROOT
+
+NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+BADGE_TARGET = "https://colab.research.google.com/github/full-training-loop/full-training-loop/blob/main/notebooks/"
+
+spec = importlib.util.spec_from_file_location("colab_setup", REPO_ROOT / "scripts" / "colab_setup.py")
+colab_setup = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(colab_setup)
+
+
+def colab_cell(path: Path) -> tuple[int, str]:
+    cells = nbformat.read(path, as_version=4).cells
+    found = [(i, c.source) for i, c in enumerate(cells) if 'if "google.colab" in sys.modules:' in c.source]
+    assert len(found) == 1, f"{path.name}: expected one Colab install cell, found {len(found)}"
+    return found[0]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_lesson_has_its_badge_and_the_colab_cell_before_any_other_code(path):
+    cells = nbformat.read(path, as_version=4).cells
+    assert f"({BADGE_TARGET}{path.name})" in cells[0].source and "colab-badge.svg" in cells[0].source
+    index, source = colab_cell(path)
+    assert all(c.cell_type == "markdown" for c in cells[:index])
+    assert source == colab_cell(NOTEBOOKS[0])[1], "the Colab cell differs from lesson 00's: keep them identical"
+
+
+def test_requirements_keep_colabs_torch_and_install_helpers_from_the_clone():
+    text = "# comment\ntorch>=2.6,<2.14\ntorchvision\ntransformers>=5.0,<6  # note\n\n-e .\n"
+    assert colab_setup.requirements_to_install(text, keep_torch=True) == ["torchvision", "transformers>=5.0,<6"]
+    assert colab_setup.requirements_to_install(text, keep_torch=False)[0] == "torch>=2.6,<2.14"
+    real = colab_setup.requirements_to_install((REPO_ROOT / "requirements.txt").read_text(), keep_torch=True)
+    assert not any(r.startswith("torch") for r in real) and any(r.startswith("transformers") for r in real)
+
+
+def test_the_cell_does_nothing_outside_colab(tmp_path):
+    _, source = colab_cell(NOTEBOOKS[0])
+    check = "import os\nprint(os.getcwd(), 'course' in dir())"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source), nbformat.v4.new_code_cell(check)])
+    NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert nb.cells[1].outputs[0]["text"].strip() == f"{tmp_path} False"
+
+
+def test_the_cell_clones_installs_and_enters_the_course_on_simulated_colab(tmp_path):
+    if subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True).returncode:
+        pytest.skip("needs the repository's git history to clone from")
+    course = tmp_path / "course"
+    simulate = f"""import os, sys, types
+sys.modules["google.colab"] = types.ModuleType("google.colab")  # what Colab's runtime has imported
+os.environ.update(COURSE_DIR={str(course)!r}, COURSE_REPO_URL={REPO_ROOT.as_uri()!r}, PIP_DRY_RUN="1")"""
+    check = "import helpers\nprint(os.getcwd())\nprint(helpers.__file__)"
+    _, source = colab_cell(NOTEBOOKS[0])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in (simulate, source, check)])
+    NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    install_output = "".join(o.get("text", "") for o in nb.cells[1].outputs)
+    assert "torch kept as installed" in install_output
+    cwd, helpers_file = nb.cells[2].outputs[0]["text"].split()
+    assert cwd == str(course / "notebooks")
+    assert Path(helpers_file).is_relative_to(course) and (course / "requirements.txt").exists()
