@@ -21,6 +21,8 @@ import nbformat
 import papermill
 from tqdm import tqdm
 
+from helpers.plots import figures_dir  # the folder every lesson saves its figures in
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO_ROOT / "notebooks"
 NOISE_KEYS = ("papermill", "execution")  # per-run metadata papermill adds; not stored in the repo
@@ -66,6 +68,12 @@ def tidy_notebook(path: Path) -> None:
         if cell.cell_type == "code":
             cell.outputs = merge_streams(cell.outputs)
     nbformat.write(nb, path)
+
+
+def shown(path: Path) -> Path:
+    """A folder as the learner would type it: relative to the repository when inside it."""
+    path = path.resolve()
+    return path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
 
 
 def select(patterns: list[str]) -> list[Path]:
@@ -117,10 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<{width}}  {seconds:7.1f}  {status}")
     total = sum(seconds for _, _, seconds in results)
     failed = sum(status != "ok" for _, status, _ in results)
-    out = args.out.resolve()
-    shown = out.relative_to(REPO_ROOT) if out.is_relative_to(REPO_ROOT) else out
-    where = "in place" if args.inplace else f"in {shown}/"
-    print(f"{len(results) - failed} ok, {failed} failed, {total:.0f} s in all; executed notebooks {where}")
+    where = "in place" if args.inplace else f"in {shown(args.out)}/"
+    print(f"{len(results) - failed} ok, {failed} failed, {total:.0f} s in all; executed notebooks {where}; "
+          f"figures in {shown(figures_dir())}/")
     return 1 if failed else 0
 
 

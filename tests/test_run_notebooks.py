@@ -52,10 +52,13 @@ def test_inplace_refuses_overrides():
         run_notebooks.main(["--inplace", "-p", "profile", "full"])
 
 
-def test_papermill_overrides_reach_a_lesson(tmp_path, monkeypatch):
+def test_papermill_overrides_reach_a_lesson(tmp_path, monkeypatch, capsys):
     """The run-all command's mechanism end to end, on the cheapest lesson: -p profile full takes effect."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("COURSE_FIGURES_DIR", str(tmp_path / "figures"))
     assert run_notebooks.main(["00", "--out", str(tmp_path), "-p", "profile", "full"]) == 0
+    summary = capsys.readouterr().out.splitlines()[-1]
+    assert summary.endswith(f"executed notebooks in {tmp_path}/; figures in {tmp_path / 'figures'}/")
     executed = nbformat.read(tmp_path / "00_environment_check.ipynb", as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and 'profile = "full"' in injected[0].source
