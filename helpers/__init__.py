@@ -27,7 +27,7 @@ _EXPORTS = {
     ],
     "notebook": ["free_port", "markdown_table", "quiet_library_output", "reset_accelerate_state", "show_table"],
     "qa": ["load_qa_pairs"],
-    "plots": ["plot_loss_curves", "running_mean", "save_figure"],
+    "plots": ["plot_gradient_norms", "plot_loss_curves", "plot_speedups", "running_mean", "save_figure"],
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_MODULE_OF)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from itertools import cycle
 from pathlib import Path
 
 from matplotlib.axes import Axes
@@ -50,4 +51,29 @@ def plot_loss_curves(ax: Axes, step_losses: list[float], epoch_val_losses: list[
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
     ax.set_title("Learning curves")
+    ax.legend()
+
+
+def plot_speedups(ax: Axes, speedups: dict[str, float], title: str = "Training throughput") -> None:
+    """One horizontal bar per configuration: its speed as a multiple of the baseline's (1.0 is marked);
+    green where faster, gray where not."""
+    names, values = list(speedups), list(speedups.values())
+    ax.barh(names, values, color=["tab:green" if v >= 1 else "tab:gray" for v in values])
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.set_xlabel("speed vs the course loop (×)")
+    ax.invert_yaxis()
+    ax.set_title(title)
+
+
+def plot_gradient_norms(ax: Axes, curves: dict[str, list[float]], thresholds: dict[str, float] | None = None,
+                        title: str = "Gradient norms") -> None:
+    """The gradient's L2 norm per step for each named run, and named horizontal thresholds."""
+    for name, norms in curves.items():
+        ax.plot(range(1, len(norms) + 1), norms, alpha=0.8, label=name)
+    styles = cycle([("tab:red", "--"), ("gray", ":")])
+    for (name, value), (color, linestyle) in zip((thresholds or {}).items(), styles, strict=False):
+        ax.axhline(value, color=color, linestyle=linestyle, label=name)
+    ax.set_xlabel("step")
+    ax.set_ylabel("gradient L2 norm")
+    ax.set_title(title)
     ax.legend()

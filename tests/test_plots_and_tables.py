@@ -6,7 +6,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from helpers.notebook import markdown_table, show_table  # noqa: E402
-from helpers.plots import plot_loss_curves, running_mean, save_figure  # noqa: E402
+from helpers.plots import (  # noqa: E402
+    plot_gradient_norms,
+    plot_loss_curves,
+    plot_speedups,
+    running_mean,
+    save_figure,
+)
 
 
 def test_running_mean_uses_up_to_window_values():
@@ -53,3 +59,23 @@ def test_free_port_can_be_bound_and_differs_while_held():
     with socket.socket() as held:
         held.bind(("127.0.0.1", port))  # it was free
         assert int(free_port()) != port  # and the next one is another
+
+
+def test_plot_speedups_colours_faster_bars_and_marks_the_baseline():
+    fig, ax = plt.subplots()
+    plot_speedups(ax, {"pad to 128": 0.5, "grouped": 1.2})
+    bars = ax.patches
+    assert [b.get_width() for b in bars] == [0.5, 1.2]
+    assert bars[0].get_facecolor() != bars[1].get_facecolor()
+    assert [line.get_xdata()[0] for line in ax.lines] == [1.0]
+    plt.close(fig)
+
+
+def test_plot_gradient_norms_draws_each_run_and_threshold():
+    fig, ax = plt.subplots()
+    plot_gradient_norms(ax, {"course": [1.0, 3.0, 2.0], "tuned": [1.0, 1.5]}, {"clip 2.5": 2.5, "default 1": 1.0})
+    curves, lines = ax.lines[:2], ax.lines[2:]
+    assert [list(c.get_xdata()) for c in curves] == [[1, 2, 3], [1, 2]]
+    assert [line.get_ydata()[0] for line in lines] == [2.5, 1.0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["course", "tuned", "clip 2.5", "default 1"]
+    plt.close(fig)
