@@ -1,6 +1,7 @@
 """Plumbing for the course notebooks: asset choice, data fallbacks, metric, checkpoints, figures.
 
-The training code the course teaches lives in the notebooks, never here.
+The code a lesson teaches is written out in its notebook; the cells marked ``#@save`` are exported to
+``helpers/lessonNN.py`` (see :mod:`helpers.export`) for later lessons to import.
 
 ``import helpers`` is light on purpose: the heavy libraries (datasets, evaluate, torch, matplotlib)
 are imported on first use, so ``helpers.resolve_assets()`` can set the Hugging Face offline
@@ -25,7 +26,10 @@ _EXPORTS = {
         "describe_hardware", "matmul_gflops", "median_step_seconds",
         "peak_memory_mib", "reset_peak_memory", "time_steps",
     ],
-    "notebook": ["free_port", "markdown_table", "quiet_library_output", "reset_accelerate_state", "show_table"],
+    "notebook": [
+        "free_port", "markdown_table", "quiet_library_output", "reset_accelerate_state", "show_markdown", "show_table",
+    ],
+    "results": ["ResultsError", "load_results", "results_table", "save_results"],
     "qa": ["load_qa_pairs"],
     "plots": ["plot_gradient_norms", "plot_loss_curves", "plot_speedups", "running_mean", "save_figure"],
 }

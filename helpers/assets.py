@@ -41,16 +41,24 @@ class Profile:
     """
 
     name: str
-    mrpc_train_pairs: int | None
+    mrpc_train_pairs: int | None  # lessons 02, 03 and 07
     mrpc_eval_pairs: int | None
     num_epochs: int
     learning_rate: float
+    short_train_pairs: int | None  # lessons 04 and 06, which train several times over to compare
+    short_eval_pairs: int | None
+    accelerate_num_epochs: int  # lesson 04
+    trainer_num_epochs: int  # lesson 06
+    qa_max_epochs: int  # lesson 05: the limit early stopping should end well before
+    qa_patience: int
     summary: str
 
 
 PROFILES = {
-    "quick": Profile("quick", 400, 200, 2, 1e-4, "400 training pairs, 2 epochs at lr 1e-4: a short CPU run"),
-    "full": Profile("full", None, None, 3, 5e-5, "the course's run: every training pair, batch 8, 3 epochs, lr 5e-5"),
+    "quick": Profile("quick", 400, 200, 2, 1e-4, 160, 120, 1, 2, 40, 3,
+                     "400 training pairs, 2 epochs at lr 1e-4: a short CPU run"),
+    "full": Profile("full", None, None, 3, 5e-5, None, None, 3, 3, 40, 3,
+                    "the course's run: every training pair, batch 8, 3 epochs, lr 5e-5"),
 }
 
 
@@ -90,9 +98,10 @@ class Assets:
 
     @property
     def gpt2_tokenizer_name(self) -> str:
+        """Which tokenizer (its size is read from the loaded tokenizer, never stated here)."""
         if self.source == "hub":
-            return "gpt2 (the Hub's, 50,257 tokens)"
-        return "byte-level BPE trained on the QA set (data/qa/tokenizer, 1,024 tokens)"
+            return "gpt2 (the Hub's)"
+        return "byte-level BPE trained on the QA set (data/qa/tokenizer)"
 
     @property
     def data_name(self) -> str:

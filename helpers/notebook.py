@@ -31,7 +31,11 @@ def markdown_table(header: list[str], rows: list[list[object]]) -> str:
 
 def show_table(header: list[str], rows: list[list[object]]) -> None:
     """Display a table as Markdown in a notebook (printed elsewhere)."""
-    text = markdown_table(header, rows)
+    show_markdown(markdown_table(header, rows))
+
+
+def show_markdown(text: str) -> None:
+    """Display Markdown text in a notebook (printed elsewhere)."""
     try:
         from IPython import get_ipython
         from IPython.display import Markdown, display

@@ -9,10 +9,10 @@ from pathlib import Path
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .assets import REPO_ROOT
+from .assets import RUNS_DIR
 
 FIGURES_ENV = "COURSE_FIGURES_DIR"
-DEFAULT_FIGURES_DIR = REPO_ROOT / "runs" / "figures"
+DEFAULT_FIGURES_DIR = RUNS_DIR / "figures"
 
 
 def figures_dir() -> Path:

@@ -4,7 +4,9 @@
 
 Colab ships a CUDA build of torch matched to its GPUs and drivers; reinstalling torch from
 ``requirements.txt`` would download gigabytes and could break it. Everything else is installed as on any
-machine. ``PIP_DRY_RUN=1`` (pip's own variable) shows what would be installed without installing.
+machine. It reads ``requirements.txt`` with the standard library alone, apart from
+``helpers.envcheck``'s parser on purpose: it runs before anything, ``helpers`` included, is installed.
+``PIP_DRY_RUN=1`` (pip's own variable) shows what would be installed without installing.
 """
 
 from __future__ import annotations

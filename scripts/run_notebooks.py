@@ -21,6 +21,7 @@ import nbformat
 import papermill
 from tqdm import tqdm
 
+from helpers.assets import RUNS_DIR
 from helpers.plots import figures_dir  # the folder every lesson saves its figures in
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("lessons", nargs="*", help="file-name prefixes, e.g. 01 02 (default: all)")
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                         help="a papermill parameter for every notebook, e.g. -p profile full")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "runs" / "notebooks",
+    parser.add_argument("--out", type=Path, default=RUNS_DIR / "notebooks",
                         help="folder for the executed copies (default: runs/notebooks)")
     parser.add_argument("--inplace", action="store_true",
                         help="overwrite the committed notebooks with the executed ones (no -p allowed)")

@@ -1,6 +1,7 @@
 """Lesson 04's Accelerate training function, as a script for `accelerate launch`.
 
 Written by notebooks/04_accelerate.ipynb (its %%writefile cell): edit the notebook, not this file.
+Split as Accelerate's own `examples/nlp_example.py`: `get_dataloaders`, then the loop in `training_function`.
 
     accelerate launch --multi_gpu --num_processes 2 scripts/train_accelerate.py --cpu --profile quick  # 2 CPU processes
     accelerate launch --multi_gpu --num_processes 4 scripts/train_accelerate.py --profile full  # 4 GPUs
@@ -14,47 +15,52 @@ import time
 import torch
 from accelerate import Accelerator
 from accelerate.utils import set_seed
-from torch.utils.data import DataLoader
-from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, get_scheduler
+from transformers import AutoModelForSequenceClassification, get_scheduler
 
 import helpers
+from helpers.lesson01 import MRPCData, mrpc_dataloaders
+from helpers.settings import positive
 
 
-def training_function(config):
+def get_dataloaders(accelerator: Accelerator, assets: helpers.Assets, config: dict) -> MRPCData:
+    """Lesson 01's pipeline; the main process tokenizes first and caches, the others then read its cache."""
+    with accelerator.main_process_first():
+        return mrpc_dataloaders(assets, config["batch_size"], config["seed"], config["train_pairs"],
+                                config["eval_pairs"])
+
+
+def evaluate(accelerator: Accelerator, model, eval_dataloader, metric) -> dict:
+    """Lesson 03's evaluation loop on every process; `gather_for_metrics` counts each pair exactly once."""
+    model.eval()
+    losses = []
+    for batch in eval_dataloader:
+        with torch.no_grad():
+            outputs = model(**batch)
+        predictions = outputs.logits.argmax(dim=-1)
+        pair_losses = torch.nn.functional.cross_entropy(outputs.logits, batch["labels"], reduction="none")
+        predictions, references, pair_losses = accelerator.gather_for_metrics(
+            (predictions, batch["labels"], pair_losses)
+        )
+        metric.add_batch(predictions=predictions, references=references)
+        losses.append(pair_losses)
+    losses = torch.cat(losses)
+    return {**metric.compute(), "loss": losses.mean().item(), "evaluated_pairs": len(losses)}
+
+
+def training_function(config: dict) -> dict:
     accelerator = Accelerator(cpu=config["cpu"], mixed_precision=config["mixed_precision"])
     if accelerator.device.type == "cpu" and accelerator.num_processes > 1:
         torch.set_num_threads(max(1, (os.cpu_count() or 1) // accelerator.num_processes))  # no oversubscription
     set_seed(config["seed"])
     helpers.quiet_library_output()
     assets = helpers.resolve_assets(config["source"], config["profile"], config["mrpc_dir"], verbose=False)
-
-    with accelerator.main_process_first():
-        raw_datasets = helpers.load_mrpc(assets)
-        if config["train_pairs"]:
-            raw_datasets["train"] = raw_datasets["train"].select(range(config["train_pairs"]))
-        if config["eval_pairs"]:
-            raw_datasets["validation"] = raw_datasets["validation"].select(range(config["eval_pairs"]))
-        tokenizer = AutoTokenizer.from_pretrained(assets.checkpoint)
-        tokenized_datasets = raw_datasets.map(
-            lambda example: tokenizer(example["sentence1"], example["sentence2"], truncation=True), batched=True
-        )
-        tokenized_datasets = tokenized_datasets.remove_columns(["sentence1", "sentence2", "idx"])
-        tokenized_datasets = tokenized_datasets.rename_column("label", "labels")
-        tokenized_datasets.set_format("torch")
-
-    data_collator = DataCollatorWithPadding(tokenizer=tokenizer)
-    train_dataloader = DataLoader(
-        tokenized_datasets["train"], shuffle=True, batch_size=config["batch_size"], collate_fn=data_collator,
-        generator=torch.Generator().manual_seed(config["seed"]),
-    )
-    eval_dataloader = DataLoader(tokenized_datasets["validation"], batch_size=config["batch_size"],
-                                 collate_fn=data_collator)
+    data = get_dataloaders(accelerator, assets, config)
     metric = helpers.load_glue_mrpc_metric(assets)
 
     model = AutoModelForSequenceClassification.from_pretrained(assets.checkpoint, num_labels=2)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config["lr"])
     train_dataloader, eval_dataloader, model, optimizer = accelerator.prepare(
-        train_dataloader, eval_dataloader, model, optimizer
+        data.train_dataloader, data.eval_dataloader, model, optimizer
     )
     num_training_steps = config["num_epochs"] * len(train_dataloader)
     lr_scheduler = get_scheduler("linear", optimizer=optimizer, num_warmup_steps=0,
@@ -77,23 +83,10 @@ def training_function(config):
             optimizer.zero_grad()
         train_seconds += time.perf_counter() - epoch_start
 
-        model.eval()
-        losses = []
-        for batch in eval_dataloader:
-            with torch.no_grad():
-                outputs = model(**batch)
-            predictions = outputs.logits.argmax(dim=-1)
-            pair_losses = torch.nn.functional.cross_entropy(outputs.logits, batch["labels"], reduction="none")
-            predictions, references, pair_losses = accelerator.gather_for_metrics(
-                (predictions, batch["labels"], pair_losses)
-            )
-            metric.add_batch(predictions=predictions, references=references)
-            losses.append(pair_losses)
-        scores = {**metric.compute(), "loss": torch.cat(losses).mean().item()}
-        evaluated = sum(len(batch_losses) for batch_losses in losses)
+        scores = evaluate(accelerator, model, eval_dataloader, metric)
         history.append(scores)
         accelerator.print(f"epoch {epoch + 1}: accuracy {scores['accuracy']:.4f}, F1 {scores['f1']:.4f}, "
-                          f"loss {scores['loss']:.4f} over {evaluated} validation pairs")
+                          f"loss {scores['loss']:.4f} over {scores['evaluated_pairs']} validation pairs")
 
         if config["patience"]:  # early stopping: any process may decide, all stop together
             if scores["accuracy"] > best_accuracy:
@@ -110,7 +103,7 @@ def training_function(config):
     results = {"accuracy": scores["accuracy"], "f1": scores["f1"], "eval_loss": scores["loss"], "history": history,
                "epochs_run": epoch + 1,
                "num_processes": accelerator.num_processes, "distributed_type": str(accelerator.distributed_type),
-               "batches_per_process": len(train_dataloader), "evaluated_pairs": evaluated,
+               "batches_per_process": len(train_dataloader), "evaluated_pairs": scores["evaluated_pairs"],
                "final_lr": lr_scheduler.get_last_lr()[0], "train_seconds": train_seconds}
     if config["results_file"] and accelerator.is_main_process:
         with open(config["results_file"], "w") as handle:
@@ -126,24 +119,31 @@ def main():
     parser.add_argument("--profile", default="auto", choices=["auto", "quick", "full"])
     parser.add_argument("--mrpc-dir", default="")
     parser.add_argument("--mixed-precision", default="no", choices=["no", "fp16", "bf16"])
-    parser.add_argument("--num-epochs", type=int, default=None)
-    parser.add_argument("--lr", type=float, default=None)
+    parser.add_argument("--num-epochs", type=int, default=None, help="default: the profile's")
+    parser.add_argument("--lr", type=float, default=None, help="default: the profile's")
     parser.add_argument("--batch-size", type=int, default=8)
-    parser.add_argument("--train-pairs", type=int, default=None)
-    parser.add_argument("--eval-pairs", type=int, default=None)
-    parser.add_argument("--patience", type=int, default=0)
+    parser.add_argument("--train-pairs", type=int, default=None, help="default: the profile's")
+    parser.add_argument("--eval-pairs", type=int, default=None, help="default: the profile's")
+    parser.add_argument("--patience", type=int, default=0, help="epochs without a better accuracy; 0: no stopping")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--cpu", action="store_true", help="train on the CPU even if a GPU is present")
     parser.add_argument("--results-file", default="", help="write the final metrics here as JSON")
     args = parser.parse_args()
     profile = helpers.resolve_assets(args.source, args.profile, args.mrpc_dir, verbose=False).profile
-    config = {
-        "source": args.source, "profile": args.profile, "mrpc_dir": args.mrpc_dir, "seed": args.seed,
-        "batch_size": args.batch_size, "num_epochs": args.num_epochs or profile.num_epochs,
-        "lr": args.lr or profile.learning_rate, "train_pairs": args.train_pairs or profile.mrpc_train_pairs,
-        "eval_pairs": args.eval_pairs or profile.mrpc_eval_pairs, "cpu": args.cpu,
-        "mixed_precision": args.mixed_precision, "patience": args.patience, "results_file": args.results_file,
-    }
+    try:
+        config = {
+            "source": args.source, "profile": args.profile, "mrpc_dir": args.mrpc_dir, "seed": args.seed,
+            "batch_size": positive("--batch-size", args.batch_size, None),
+            "num_epochs": positive("--num-epochs", args.num_epochs, profile.num_epochs),
+            "lr": positive("--lr", args.lr, profile.learning_rate),
+            "train_pairs": positive("--train-pairs", args.train_pairs, profile.mrpc_train_pairs),
+            "eval_pairs": positive("--eval-pairs", args.eval_pairs, profile.mrpc_eval_pairs),
+            "cpu": args.cpu, "mixed_precision": args.mixed_precision,
+            "patience": args.patience if args.patience >= 0 else positive("--patience", args.patience, None),
+            "results_file": args.results_file,
+        }
+    except ValueError as error:
+        parser.error(str(error))
     results = training_function(config)
     if results["num_processes"] == 1 or int(os.environ.get("RANK", "0")) == 0:
         print(json.dumps({k: v for k, v in results.items() if k != "history"}))

@@ -1,23 +1,10 @@
-"""Lesson 06's GenerationCallback, taken from the notebook itself: it must leave the model as it found it."""
-
-import json
-from pathlib import Path
+"""Lesson 06's GenerationCallback (exported from the notebook): it must leave the model as it found it."""
 
 import torch
-from transformers import GPT2Config, GPT2LMHeadModel, TrainerCallback, TrainerControl, TrainerState, TrainingArguments
+from transformers import GPT2Config, GPT2LMHeadModel, TrainerControl, TrainerState, TrainingArguments
 
 from helpers.assets import BUNDLED_GPT2_TOKENIZER
-
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "06_trainer_callbacks.ipynb"
-
-
-def notebook_class(name: str):
-    cells = json.loads(NOTEBOOK.read_text())["cells"]
-    source = next("".join(c["source"]) for c in cells
-                  if c["cell_type"] == "code" and f"class {name}(" in "".join(c["source"]))
-    namespace = {"torch": torch, "TrainerCallback": TrainerCallback}
-    exec(compile(source, f"{NOTEBOOK.name}:{name}", "exec"), namespace)
-    return namespace[name]
+from helpers.lesson06 import GenerationCallback, StopAtStep
 
 
 def test_generation_callback_samples_and_restores_train_mode_without_touching_weights(tmp_path):
@@ -28,7 +15,7 @@ def test_generation_callback_samples_and_restores_train_mode_without_touching_we
     model = GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_positions=32, n_embd=32, n_layer=1, n_head=2))
     model.train()
     before = {k: v.clone() for k, v in model.state_dict().items()}
-    callback = notebook_class("GenerationCallback")(tokenizer, "What is the capital of France?", every=2)
+    callback = GenerationCallback(tokenizer, "What is the capital of France?", every=2)
     args, control = TrainingArguments(output_dir=str(tmp_path), report_to="none", use_cpu=True), TrainerControl()
     for step in (1, 2, 3, 4):
         callback.on_step_end(args, TrainerState(global_step=step), control, model=model)
@@ -40,7 +27,7 @@ def test_generation_callback_samples_and_restores_train_mode_without_touching_we
 
 
 def test_stop_at_step_callback_stops_training():
-    callback = notebook_class("StopAtStep")(3)
+    callback = StopAtStep(3)
     control = TrainerControl()
     callback.on_step_end(None, TrainerState(global_step=2), control)
     assert not control.should_training_stop

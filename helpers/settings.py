@@ -1,0 +1,34 @@
+"""One rule for every lesson setting: ``None`` means the profile's value; nonsense is an error naming it.
+
+A papermill parameter, a notebook's settings cell and ``scripts/train_accelerate.py``'s flags all go
+through these two functions, so ``-p num_epochs 0`` or ``--lr -1`` stops with a message that names the
+setting instead of silently running with a default (``x or default`` would turn a deliberate 0 into it).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+Number = TypeVar("Number", int, float)
+
+
+def positive(name: str, value: Number | None, default: Number | None) -> Number | None:
+    """``value`` if given (it must be > 0), else ``default``; ``default`` may be ``None`` ("all")."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"Setting {name}={value!r}: expected a number (or None for the profile's value).")
+    if not value > 0:
+        raise ValueError(f"Setting {name}={value!r}: it must be greater than 0 (or None for the profile's value).")
+    return value
+
+
+def take_pairs(dataset: Any, name: str, count: int | None) -> Any:
+    """The first ``count`` rows of ``dataset`` (all of them for ``None``); more than it holds is an error."""
+    if count is None:
+        return dataset
+    count = positive(name, count, None)
+    if count > len(dataset):
+        raise ValueError(f"Setting {name}={count}: the split holds only {len(dataset)} pairs. "
+                         f"Ask for at most {len(dataset)}, or None for all of them.")
+    return dataset.select(range(count))

@@ -1,0 +1,73 @@
+"""One settings rule: None is the profile's value; 0, negatives and oversized counts are errors naming the setting."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from datasets import Dataset
+
+from helpers.assets import PROFILES, REPO_ROOT
+from helpers.settings import positive, take_pairs
+
+
+def test_none_means_the_default_and_a_given_value_wins():
+    assert positive("num_epochs", None, 3) == 3
+    assert positive("train_pairs", None, None) is None
+    assert positive("num_epochs", 1, 3) == 1
+    assert positive("learning_rate", 2e-5, 5e-5) == 2e-5
+
+
+@pytest.mark.parametrize("value", [0, -1, 0.0, -1e-5])
+def test_zero_and_negative_values_are_refused_by_name(value):
+    with pytest.raises(ValueError, match=rf"Setting learning_rate={value!r}: it must be greater than 0"):
+        positive("learning_rate", value, 5e-5)
+
+
+@pytest.mark.parametrize("value", [True, "3", [3]])
+def test_non_numbers_are_refused(value):
+    with pytest.raises(TypeError, match="num_epochs"):
+        positive("num_epochs", value, 3)
+
+
+def test_take_pairs_keeps_the_first_rows_and_refuses_more_than_the_split_holds():
+    split = Dataset.from_dict({"x": list(range(10))})
+    assert take_pairs(split, "train_pairs", None) is split
+    assert take_pairs(split, "train_pairs", 4)["x"][:] == [0, 1, 2, 3]
+    assert len(take_pairs(split, "train_pairs", 10)) == 10
+    with pytest.raises(ValueError, match="Setting train_pairs=11: the split holds only 10 pairs"):
+        take_pairs(split, "train_pairs", 11)
+    with pytest.raises(ValueError, match="Setting eval_pairs=0"):
+        take_pairs(split, "eval_pairs", 0)
+
+
+def test_every_size_a_lesson_uses_is_in_both_profiles():
+    for profile in PROFILES.values():
+        for name in ("num_epochs", "accelerate_num_epochs", "trainer_num_epochs", "qa_max_epochs", "qa_patience"):
+            assert getattr(profile, name) > 0, (profile.name, name)
+    assert PROFILES["full"].mrpc_train_pairs is None and PROFILES["full"].short_train_pairs is None
+    assert PROFILES["quick"].short_train_pairs < PROFILES["quick"].mrpc_train_pairs
+
+
+def run_script(*arguments: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "HF_EVALUATE_OFFLINE": "1"}
+    return subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "train_accelerate.py"), "--source", "bundled",
+                           "--profile", "quick", "--cpu", *arguments],
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (("--lr", "0"), "Setting --lr=0.0: it must be greater than 0"),
+    (("--num-epochs", "-1"), "Setting --num-epochs=-1: it must be greater than 0"),
+    (("--train-pairs", "0"), "Setting --train-pairs=0: it must be greater than 0"),
+    (("--patience", "-2"), "Setting --patience=-2: it must be greater than 0"),
+])
+def test_the_script_refuses_nonsense_before_training(arguments, message):
+    done = run_script(*arguments)
+    assert done.returncode == 2 and message in done.stderr
+
+
+def test_the_script_refuses_more_pairs_than_the_split_holds():
+    done = run_script("--train-pairs", "5000", "--eval-pairs", "8")
+    assert done.returncode != 0
+    assert "Setting train_pairs=5000: the split holds only 1800 pairs" in done.stderr
