@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import socket
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
@@ -139,14 +139,25 @@ def offline_env() -> str | None:
     return None
 
 
-def hub_reachable(timeout: float = HUB_TIMEOUT_S) -> bool:
-    """Whether a TCP connection to the Hub's host opens within ``timeout`` seconds."""
-    url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
-    port = url.port or (443 if url.scheme == "https" else 80)
+def hub_endpoint() -> str:
+    """The Hub the libraries will call: ``HF_ENDPOINT`` if set (a mirror), else huggingface.co."""
+    return os.environ.get("HF_ENDPOINT", "").strip().rstrip("/") or "https://huggingface.co"
+
+
+def hub_reachable(timeout: float | None = None) -> bool:
+    """Whether the Hub's endpoint answers one HTTP(S) request within ``timeout`` (default ``HUB_TIMEOUT_S``) seconds.
+
+    Any HTTP answer counts, even an error status: the server is there. A TCP connection alone does not:
+    a proxy or a dead mirror accepts it and then never answers, and every ``from_pretrained`` would
+    retry for ~47 s before failing.
+    """
     try:
-        with socket.create_connection((url.hostname or "huggingface.co", port), timeout=timeout):
+        request = urllib.request.Request(f"{hub_endpoint()}/api/models/{HUB_CHECKPOINT}", method="HEAD")
+        with urllib.request.urlopen(request, timeout=HUB_TIMEOUT_S if timeout is None else timeout):
             return True
-    except OSError:
+    except urllib.error.HTTPError:
+        return True
+    except (OSError, ValueError):  # refused, silent (timeout), TLS failure, malformed HF_ENDPOINT
         return False
 
 
@@ -164,14 +175,16 @@ def choose_source(requested: str | None = None) -> tuple[str, str]:
             raise ConnectionError(f"The Hub was asked for (source='hub') but {offline}=1 forbids network access: "
                                   f"unset {offline} or use source='bundled'.")
         if not hub_reachable():
-            raise ConnectionError("The Hub was asked for (source='hub') but huggingface.co cannot be reached "
-                                  f"within {HUB_TIMEOUT_S:.0f} s: check the connection or use source='bundled'.")
+            raise ConnectionError(f"The Hub was asked for (source='hub') but {hub_endpoint()} did not answer an "
+                                  f"HTTP request within {HUB_TIMEOUT_S:g} s (HF_ENDPOINT sets the endpoint): check "
+                                  "the connection or proxy, or use the bundled assets with source='bundled' "
+                                  "(or COURSE_SOURCE=bundled).")
         return "hub", "asked for"
     if offline:
         return "bundled", f"{offline}=1"
     if hub_reachable():
-        return "hub", "the Hub is reachable"
-    return "bundled", f"the Hub is not reachable within {HUB_TIMEOUT_S:.0f} s"
+        return "hub", f"the Hub at {hub_endpoint()} answered"
+    return "bundled", f"{hub_endpoint()} did not answer within {HUB_TIMEOUT_S:g} s"
 
 
 def choose_profile(requested: str | None = None) -> tuple[Profile, str]:

@@ -1,5 +1,11 @@
 """The asset layer: source and profile choice, with the network simulated away."""
 
+import http.server
+import socket
+import threading
+import time
+from contextlib import contextmanager
+
 import pytest
 
 from helpers import assets
@@ -19,53 +25,80 @@ def no_network(*args, **kwargs):
 
 def test_offline_variable_picks_bundled_without_touching_the_network(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setattr(assets.socket, "create_connection", no_network)
+    monkeypatch.setattr(assets.urllib.request, "urlopen", no_network)
     assert choose_source("auto") == ("bundled", "HF_HUB_OFFLINE=1")
 
 
 def test_datasets_offline_variable_also_counts(monkeypatch):
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "true")
-    monkeypatch.setattr(assets.socket, "create_connection", no_network)
+    monkeypatch.setattr(assets.urllib.request, "urlopen", no_network)
     assert choose_source(None)[0] == "bundled"
 
 
 def test_auto_uses_the_hub_when_it_answers(monkeypatch):
     monkeypatch.setattr(assets, "hub_reachable", lambda timeout=3.0: True)
-    assert choose_source("auto") == ("hub", "the Hub is reachable")
+    assert choose_source("auto") == ("hub", "the Hub at https://huggingface.co answered")
 
 
-def test_auto_falls_back_when_the_hub_does_not_answer(monkeypatch):
-    def refuse(address, timeout):
-        raise OSError("network is unreachable")
+@contextmanager
+def local_server(answer: bool):
+    """An endpoint on 127.0.0.1 that answers every request with 404, or accepts connections and stays silent."""
+    if answer:
+        class NotFound(http.server.BaseHTTPRequestHandler):
+            def do_HEAD(self):
+                self.send_response(404)
+                self.end_headers()
 
-    monkeypatch.setattr(assets.socket, "create_connection", refuse)
-    source, reason = choose_source("auto")
-    assert source == "bundled" and "not reachable" in reason
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NotFound)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+            server.server_close()
+    else:
+        with socket.socket() as silent:
+            silent.bind(("127.0.0.1", 0))
+            silent.listen()
+            yield f"http://127.0.0.1:{silent.getsockname()[1]}"
 
 
-def test_hub_reachable_uses_hf_endpoint(monkeypatch):
-    seen = {}
+def test_an_endpoint_that_answers_http_is_reachable_even_with_an_error_status(monkeypatch):
+    with local_server(answer=True) as endpoint:
+        monkeypatch.setenv("HF_ENDPOINT", endpoint)
+        assert assets.hub_reachable(timeout=2.0)
+        assert choose_source("auto") == ("hub", f"the Hub at {endpoint} answered")
 
-    class Conn:
-        def __enter__(self):
-            return self
 
-        def __exit__(self, *exc):
-            return False
+def test_an_endpoint_that_accepts_but_never_answers_fails_fast_and_names_itself(monkeypatch):
+    with local_server(answer=False) as endpoint:
+        monkeypatch.setenv("HF_ENDPOINT", endpoint)
+        monkeypatch.setattr(assets, "HUB_TIMEOUT_S", 0.5)
+        start = time.perf_counter()
+        source, reason = choose_source("auto")
+        assert source == "bundled" and reason == f"{endpoint} did not answer within 0.5 s"
+        with pytest.raises(ConnectionError, match=rf"{endpoint} did not answer an HTTP request.*source='bundled'"):
+            choose_source("hub")
+        assert time.perf_counter() - start < 5
 
-    def connect(address, timeout):
-        seen["address"] = address
-        return Conn()
 
-    monkeypatch.setenv("HF_ENDPOINT", "http://mirror.example:8080")
-    monkeypatch.setattr(assets.socket, "create_connection", connect)
-    assert assets.hub_reachable()
-    assert seen["address"] == ("mirror.example", 8080)
+def test_a_closed_port_or_a_malformed_endpoint_is_unreachable(monkeypatch):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    assert not assets.hub_reachable(timeout=1.0)
+    monkeypatch.setenv("HF_ENDPOINT", "not a url")
+    assert not assets.hub_reachable(timeout=1.0)
 
 
 def test_environment_variable_sets_source(monkeypatch):
     monkeypatch.setenv("COURSE_SOURCE", "bundled")
-    monkeypatch.setattr(assets.socket, "create_connection", no_network)
+    monkeypatch.setattr(assets.urllib.request, "urlopen", no_network)
     assert choose_source("auto") == ("bundled", "asked for")
 
 
@@ -87,7 +120,7 @@ def test_explicit_hub_while_offline_is_a_clear_error(monkeypatch):
 
 def test_explicit_hub_unreachable_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(assets, "hub_reachable", lambda timeout=3.0: False)
-    with pytest.raises(ConnectionError, match="cannot be reached"):
+    with pytest.raises(ConnectionError, match="did not answer an HTTP request"):
         choose_source("hub")
 
 
@@ -113,7 +146,7 @@ def test_full_profile_is_the_course_run():
 
 
 def test_resolve_bundled_prints_choice_and_sets_offline(monkeypatch, capsys):
-    monkeypatch.setattr(assets.socket, "create_connection", no_network)
+    monkeypatch.setattr(assets.urllib.request, "urlopen", no_network)
     chosen = resolve_assets("bundled", "quick")
     out = capsys.readouterr().out
     assert "assets: bundled (asked for)" in out and "profile: quick" in out
