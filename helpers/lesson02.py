@@ -29,10 +29,10 @@ def train_epoch(model, train_dataloader, optimizer, lr_scheduler, device, progre
         optimizer.step()
         lr_scheduler.step()
         optimizer.zero_grad()
-        losses.append(loss.item())
+        losses.append(loss.detach())  # on the device: `.item()` here would make a GPU wait at every step
         if progress_bar is not None:
             progress_bar.update(1)
-    return losses
+    return torch.stack(losses).tolist()
 
 
 def validation_loss(model, eval_dataloader, device) -> float:

@@ -66,3 +66,23 @@ os.environ.update(COURSE_DIR={str(course)!r}, COURSE_REPO_URL={REPO_ROOT.as_uri(
     cwd, helpers_file = nb.cells[2].outputs[0]["text"].split()
     assert cwd == str(course / "notebooks")
     assert Path(helpers_file).is_relative_to(course) and (course / "requirements.txt").exists()
+
+
+def test_lesson_04_runs_on_a_simulated_colab_cpu_runtime(tmp_path):
+    """On Colab with fewer than 2 GPUs notebook_launcher ignores num_processes and runs the function once in
+    the kernel; lesson 04 must notice, say so, and start its 2-process runs with `accelerate launch` instead."""
+    simulate = """import IPython
+type(IPython.get_ipython()).__str__ = lambda self: "<google.colab._shell.Shell object>"  # what accelerate reads"""
+    path = REPO_ROOT / "notebooks" / "04_accelerate.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(simulate))
+    for cell in nb.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source += '\nsource = "bundled"\nprofile = "quick"'
+    NotebookClient(nb, timeout=900, resources={"metadata": {"path": str(path.parent)}}).execute()
+    text = {i: "".join(o.get("text", "") for o in cell.get("outputs", [])) for i, cell in enumerate(nb.cells)}
+    one = next(t for i, t in text.items() if nb.cells[i].source == "one = launch(1)")
+    two = next(t for i, t in text.items() if nb.cells[i].source == "two = launch(2, cpu=True)")
+    assert "Launching training on one CPU." in one  # accelerate's Colab branch: the function runs in the kernel
+    assert "on Colab or Kaggle with fewer than 2 GPUs" in two and "with `accelerate launch` instead" in two
+    assert "2 process(es), DistributedType.MULTI_CPU" in two
