@@ -6,14 +6,19 @@
     python scripts/run_notebooks.py --inplace            # refresh the committed notebooks' outputs
 
 Parameters go to each notebook's cell tagged ``parameters`` (papermill); a notebook that has no such
-name ignores it. With no Hub access the lessons use the bundled assets (see helpers/assets.py).
+name ignores it, and a name no selected lesson has is an error before anything runs (a typo, e.g.
+``-p nmu_epochs 3``). With no Hub access the lessons use the bundled assets (see helpers/assets.py).
+Whatever stops a lesson (an error, a dead kernel, ``--timeout``), the others still run and the summary
+says what happened; ``--inplace`` replaces a committed notebook only with a run that succeeded.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -78,12 +83,40 @@ def shown(path: Path) -> Path:
 
 
 def select(patterns: list[str]) -> list[Path]:
+    """The lessons whose file names start with one of ``patterns`` (all for none); a pattern that matches
+    no lesson is an error, also next to one that does."""
     notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-    if patterns:
-        notebooks = [nb for nb in notebooks if any(nb.name.startswith(p) for p in patterns)]
-    if not notebooks:
-        raise SystemExit(f"no lesson notebook matches {patterns}: see {NOTEBOOKS.relative_to(REPO_ROOT)}/")
-    return notebooks
+    unmatched = [p for p in patterns if not any(nb.name.startswith(p) for nb in notebooks)]
+    if unmatched or not notebooks:
+        raise SystemExit(f"no lesson notebook matches {unmatched or patterns}: see {shown(NOTEBOOKS)}/ "
+                         "(give file-name prefixes such as 01 or 07_fast)")
+    return [nb for nb in notebooks if not patterns or any(nb.name.startswith(p) for p in patterns)]
+
+
+def parameter_names(notebook: Path) -> set[str]:
+    """The names a notebook's ``parameters`` cell assigns."""
+    return set(papermill.inspect_notebook(str(notebook)))
+
+
+def check_parameters(names: list[str], notebooks: list[Path]) -> None:
+    """Refuse a parameter that none of ``notebooks`` has (a typo would otherwise run with the defaults)."""
+    known = set().union(*(parameter_names(nb) for nb in notebooks))
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise SystemExit(f"unknown parameter {', '.join(unknown)}: the selected lessons take "
+                         f"{', '.join(sorted(known))}")
+
+
+def run_one(notebook: Path, target: Path, parameters: dict, timeout: int | None) -> str:
+    """Execute ``notebook`` into ``target``; "ok", or "failed: ..." whatever stopped it (not Ctrl-C)."""
+    try:
+        papermill.execute_notebook(notebook, target, parameters=parameters or None, cwd=NOTEBOOKS,
+                                   progress_bar=False, execution_timeout=timeout)
+        return "ok"
+    except papermill.PapermillExecutionError as error:
+        return f"failed: {error.ename}: {error.evalue}"
+    except Exception as error:  # a dead kernel, a cell timeout, a kernel that never started
+        return f"failed: {type(error).__name__}: {error}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,35 +128,42 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for the executed copies (default: runs/notebooks)")
     parser.add_argument("--inplace", action="store_true",
                         help="overwrite the committed notebooks with the executed ones (no -p allowed)")
-    parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
+    parser.add_argument("--timeout", type=int, default=None,
+                        help="seconds allowed per cell (default: none; the full profile on a CPU takes hours)")
     args = parser.parse_args(argv)
     if args.inplace and args.parameter:
         parser.error("--inplace stores the notebooks' defaults: run overrides into --out instead")
     parameters = {name: parse_value(value) for name, value in args.parameter}
     notebooks = select(args.lessons)
+    check_parameters(list(parameters), notebooks)
     args.out.mkdir(parents=True, exist_ok=True)
 
     results: list[tuple[str, str, float]] = []
     bar = tqdm(notebooks, unit="notebook", file=sys.stdout)
     for notebook in bar:
         bar.set_description(notebook.stem)
-        target = notebook if args.inplace else args.out / notebook.name
         start = time.perf_counter()
-        try:
-            papermill.execute_notebook(notebook, target, parameters=parameters or None, cwd=NOTEBOOKS,
-                                       progress_bar=False, execution_timeout=args.timeout)
-            status = "ok"
-        except papermill.PapermillExecutionError as error:
-            status = f"failed: {error.ename}: {error.evalue}"[:100]
-        if args.inplace and status == "ok":
-            tidy_notebook(target)
+        if args.inplace:  # run into a temporary file: the committed lesson is replaced only by a clean run
+            handle, temporary = tempfile.mkstemp(suffix=".ipynb", prefix=f".{notebook.stem}.", dir=NOTEBOOKS)
+            os.close(handle)
+            status = run_one(notebook, Path(temporary), parameters, args.timeout)
+            if status == "ok":
+                tidy_notebook(Path(temporary))
+                os.replace(temporary, notebook)
+            else:
+                Path(temporary).unlink(missing_ok=True)
+        else:
+            status = run_one(notebook, args.out / notebook.name, parameters, args.timeout)
         results.append((notebook.name, status, time.perf_counter() - start))
     bar.close()
 
     width = max(len(name) for name, _, _ in results)
     print(f"\n{'notebook':<{width}}  {'seconds':>7}  status")
     for name, status, seconds in results:
-        print(f"{name:<{width}}  {seconds:7.1f}  {status}")
+        print(f"{name:<{width}}  {seconds:7.1f}  {status.splitlines()[0]}")
+    for name, status, _ in results:
+        if status != "ok":
+            print(f"\n{name} {status}")
     total = sum(seconds for _, _, seconds in results)
     failed = sum(status != "ok" for _, status, _ in results)
     where = "in place" if args.inplace else f"in {shown(args.out)}/"

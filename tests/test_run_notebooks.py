@@ -64,3 +64,63 @@ def test_papermill_overrides_reach_a_lesson(tmp_path, monkeypatch, capsys):
     assert injected and 'profile = "full"' in injected[0].source
     text = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
     assert "profile                          full (asked for)" in text
+
+
+@pytest.fixture
+def lessons(tmp_path, monkeypatch):
+    """A notebooks folder with one lesson that works and one that fails, in place of the real ones."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    parameters = new_code_cell("seed = 1", metadata={"tags": ["parameters"]})
+    nbformat.write(new_notebook(cells=[parameters, new_code_cell("print(seed)")], metadata=kernel),
+                   folder / "01_good.ipynb")
+    failing = new_code_cell("raise ValueError('use source=\"bundled\" ' + 'x' * 200)")
+    nbformat.write(new_notebook(cells=[failing], metadata=kernel), folder / "02_bad.ipynb")
+    monkeypatch.setattr(run_notebooks, "NOTEBOOKS", folder)
+    monkeypatch.setattr(run_notebooks, "REPO_ROOT", tmp_path)
+    return folder
+
+
+def test_inplace_keeps_a_lesson_whose_run_failed_and_replaces_one_that_succeeded(lessons, capsys):
+    bad_before = (lessons / "02_bad.ipynb").read_bytes()
+    assert run_notebooks.main(["--inplace"]) == 1
+    assert (lessons / "02_bad.ipynb").read_bytes() == bad_before  # nothing of the failed run was written
+    good = nbformat.read(lessons / "01_good.ipynb", as_version=4)
+    assert good.cells[-1].outputs[0]["text"] == "1\n" and "papermill" not in good.metadata
+    assert sorted(p.name for p in lessons.iterdir()) == ["01_good.ipynb", "02_bad.ipynb"]  # no temporary left
+    out = capsys.readouterr().out
+    assert "1 ok, 1 failed" in out and "x" * 200 in out  # the whole message, advice and all
+
+
+def test_a_dead_kernel_still_ends_with_the_summary_and_the_other_lessons_run(lessons, monkeypatch, tmp_path, capsys):
+    from nbclient.exceptions import DeadKernelError
+
+    ran = []
+
+    def execute(notebook, target, **kwargs):
+        ran.append(Path(notebook).name)
+        if "01_" in str(notebook):
+            raise DeadKernelError("Kernel died")
+
+    monkeypatch.setattr(run_notebooks.papermill, "execute_notebook", execute)
+    assert run_notebooks.main(["--out", str(tmp_path / "out")]) == 1
+    assert ran == ["01_good.ipynb", "02_bad.ipynb"]
+    assert "01_good.ipynb failed: DeadKernelError: Kernel died" in capsys.readouterr().out
+
+
+def test_unknown_parameters_and_unmatched_patterns_stop_before_anything_runs(lessons, monkeypatch):
+    monkeypatch.setattr(run_notebooks.papermill, "execute_notebook", lambda *a, **k: pytest.fail("it ran"))
+    with pytest.raises(SystemExit, match="unknown parameter nmu_epochs: the selected lessons take seed"):
+        run_notebooks.main(["01", "-p", "nmu_epochs", "3"])
+    with pytest.raises(SystemExit, match=r"no lesson notebook matches \['99'\]"):
+        run_notebooks.main(["01", "99"])
+
+
+def test_no_cell_timeout_by_default(lessons, monkeypatch, tmp_path):
+    timeouts = []
+    monkeypatch.setattr(run_notebooks.papermill, "execute_notebook",
+                        lambda *args, execution_timeout, **kwargs: timeouts.append(execution_timeout))
+    assert run_notebooks.main(["01", "--out", str(tmp_path)]) == 0
+    assert run_notebooks.main(["01", "--out", str(tmp_path), "--timeout", "60"]) == 0
+    assert timeouts == [None, 60]
