@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from datasets import ClassLabel, Dataset, DatasetDict, Features, Value, load_dataset
@@ -12,6 +13,7 @@ from .assets import DATA_DIR, Assets
 BUNDLED_MRPC_DIR = DATA_DIR / "mrpc"
 HUB_DATASET = ("nyu-mll/glue", "mrpc")
 SPLIT_FILES = {"train": "train.tsv", "validation": "dev.tsv", "test": "test.tsv"}
+REQUIRED_FILES = ("train.tsv", "dev.tsv")  # no lesson uses the unlabelled test split
 TEXT_COLUMNS = ("#1 String", "#2 String")
 LABEL_COLUMN = "Quality"
 
@@ -30,9 +32,15 @@ def read_glue_split(path: Path, split: str) -> Dataset:
     """
     if not path.is_file():
         raise FileNotFoundError(f"MRPC {split} split: {path} does not exist. A GLUE MRPC folder needs "
-                                f"{', '.join(SPLIT_FILES.values())}.")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+                                f"{', '.join(REQUIRED_FILES)} ({SPLIT_FILES['test']} is optional).")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise ValueError(f"MRPC {split} split: {path}:{line} is not UTF-8 (byte {raw[error.start]:#04x}). "
+                         "GLUE's files are UTF-8: save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`).") from error
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE))
     if not rows:
         raise ValueError(f"MRPC {split} split: {path} is empty (not even a header).")
     header = [name.strip() for name in rows[0]]
@@ -65,12 +73,17 @@ def read_glue_split(path: Path, split: str) -> Dataset:
 
 
 def read_glue_dir(folder: str | Path) -> DatasetDict:
-    """A folder of GLUE's ``train.tsv``/``dev.tsv``/``test.tsv`` as train/validation/test."""
+    """A folder of GLUE's ``train.tsv``/``dev.tsv`` (and ``test.tsv``, if there) as train/validation/test."""
     folder = Path(folder)
+    if folder.is_file():
+        raise NotADirectoryError(f"MRPC_DIR {folder} is a file: point MRPC_DIR at the folder that holds GLUE's "
+                                 f"{', '.join(REQUIRED_FILES)}.")
     if not folder.is_dir():
         raise FileNotFoundError(f"MRPC folder {folder} does not exist: point MRPC_DIR at the folder that holds "
-                                f"GLUE's {', '.join(SPLIT_FILES.values())}.")
-    return DatasetDict({split: read_glue_split(folder / name, split) for split, name in SPLIT_FILES.items()})
+                                f"GLUE's {', '.join(REQUIRED_FILES)} (a relative path counts from the folder "
+                                "the lesson runs in, notebooks/).")
+    return DatasetDict({split: read_glue_split(folder / name, split) for split, name in SPLIT_FILES.items()
+                        if name in REQUIRED_FILES or (folder / name).is_file()})
 
 
 def load_mrpc(assets: Assets) -> DatasetDict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from itertools import cycle
 from pathlib import Path
 
@@ -21,11 +22,25 @@ def figures_dir() -> Path:
 
 
 def save_figure(fig: Figure, name: str) -> Path:
-    """Save ``fig`` as ``<figures dir>/<name>.png`` (the notebook still shows it inline)."""
+    """Save ``fig`` as ``<figures dir>/<name>.png`` (the notebook still shows it inline).
+
+    Written to a temporary file and renamed, so a full disk never leaves a truncated PNG in place of the
+    previous good one; a folder that cannot be written is an error naming ``COURSE_FIGURES_DIR``.
+    """
     folder = figures_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    fig.savefig(path, dpi=110, bbox_inches="tight")
+    temporary = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".png", dir=folder)
+        with os.fdopen(handle, "wb") as file:
+            fig.savefig(file, format="png", dpi=110, bbox_inches="tight")
+        os.replace(temporary, path)
+    except OSError as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        raise OSError(error.errno, f"Cannot save figure {path} ({error.strerror or error}): free some space or "
+                      f"point {FIGURES_ENV} at a writable folder (now {folder}).") from error
     return path
 
 

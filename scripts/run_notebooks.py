@@ -107,6 +107,15 @@ def check_parameters(names: list[str], notebooks: list[Path]) -> None:
                          f"{', '.join(sorted(known))}")
 
 
+def absolute_paths(parameters: dict, environ) -> None:
+    """A relative ``mrpc_dir`` (parameter or ``MRPC_DIR``) means from where the command was typed, not from
+    notebooks/, where the lessons run: make it absolute before they start."""
+    for where, key in ((parameters, "mrpc_dir"), (environ, "MRPC_DIR")):
+        value = where.get(key)
+        if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
+            where[key] = str(Path(value).expanduser().resolve())
+
+
 def run_one(notebook: Path, target: Path, parameters: dict, timeout: int | None) -> str:
     """Execute ``notebook`` into ``target``; "ok", or "failed: ..." whatever stopped it (not Ctrl-C)."""
     try:
@@ -134,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.inplace and args.parameter:
         parser.error("--inplace stores the notebooks' defaults: run overrides into --out instead")
     parameters = {name: parse_value(value) for name, value in args.parameter}
+    absolute_paths(parameters, os.environ)
     notebooks = select(args.lessons)
     check_parameters(list(parameters), notebooks)
     args.out.mkdir(parents=True, exist_ok=True)

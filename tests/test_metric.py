@@ -33,3 +33,21 @@ def test_f1_is_for_the_positive_class(metric):
 
 def test_module_name_does_not_shadow_the_hub_glue_name():
     assert LOCAL_GLUE_MRPC.stem != "glue" and LOCAL_GLUE_MRPC.parent.name != "glue"
+
+
+@pytest.mark.parametrize(("predictions", "references", "message"), [
+    ([], [], "no predictions were added"),
+    ([0.7, 0.2], [1, 0], r"predictions must be 0 or 1, found \[0.2, 0.7\]\. Pass class ids"),
+    ([1, 0], [1, -1], r"references must be 0 or 1, found \[-1\]\. -1 marks GLUE's unlabelled test split"),
+    ([2, 0], [1, 0], r"predictions must be 0 or 1, found \[2\]"),
+])
+def test_bad_inputs_say_what_to_do(metric, predictions, references, message):
+    with pytest.raises(ValueError, match=message):
+        metric.compute(predictions=predictions, references=references)
+
+
+def test_tensors_of_class_ids_still_work(metric):
+    import torch
+
+    result = metric.compute(predictions=torch.tensor([1, 0, 1]), references=torch.tensor([1, 0, 0]))
+    assert result == {"accuracy": pytest.approx(2 / 3), "f1": pytest.approx(2 / 3)}

@@ -69,7 +69,29 @@ def test_missing_folder(tmp_path):
 def test_missing_file_names_the_needed_files(tmp_path):
     folder = write_glue(tmp_path / "MRPC")
     (folder / "dev.tsv").unlink()
-    with pytest.raises(FileNotFoundError, match=r"dev.tsv does not exist.*train.tsv, dev.tsv, test.tsv"):
+    with pytest.raises(FileNotFoundError, match=r"dev.tsv does not exist.*train.tsv, dev.tsv \(test.tsv is optional\)"):
+        read_glue_dir(folder)
+
+
+def test_test_split_is_optional(tmp_path):
+    folder = write_glue(tmp_path / "MRPC")
+    (folder / "test.tsv").unlink()
+    assert list(read_glue_dir(folder)) == ["train", "validation"]
+
+
+def test_a_file_instead_of_a_folder(tmp_path):
+    folder = write_glue(tmp_path / "MRPC")
+    with pytest.raises(NotADirectoryError, match="is a file: point MRPC_DIR at the folder"):
+        read_glue_dir(folder / "train.tsv")
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16"])
+def test_a_file_that_is_not_utf8_names_file_split_and_line(tmp_path, encoding):
+    folder = write_glue(tmp_path / "MRPC")
+    text = HEADER + "1\t1\t2\tA cat sat.\tA cat was sitting.\n0\t3\t4\tCafé prices rose.\tPrices at the café rose.\n"
+    (folder / "train.tsv").write_bytes(text.encode(encoding))
+    line = "1" if encoding == "utf-16" else "3"
+    with pytest.raises(ValueError, match=rf"MRPC train split: .*train.tsv:{line} is not UTF-8.*save the file as UTF-8"):
         read_glue_dir(folder)
 
 

@@ -4,6 +4,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
 
 from helpers.notebook import markdown_table, show_table  # noqa: E402
 from helpers.plots import (  # noqa: E402
@@ -30,6 +31,37 @@ def test_save_figure_goes_where_the_environment_says(tmp_path, monkeypatch):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert [line.get_label() for line in ax.get_lines()][-1] == "validation loss (per epoch)"
     assert list(ax.get_lines()[-1].get_xdata()) == [2, 4]  # validation points sit at the epochs' ends
+
+
+def test_a_failed_save_keeps_the_previous_figure_whole(tmp_path, monkeypatch):
+    import errno
+
+    monkeypatch.setenv("COURSE_FIGURES_DIR", str(tmp_path))
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3])
+    good = save_figure(fig, "curves").read_bytes()
+
+    def full_disk(file, **kwargs):
+        file.write(b"\x89PNG half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fig, "savefig", full_disk)
+    message = r"Cannot save figure .*curves.png \(No space left on device\).*COURSE_FIGURES_DIR"
+    with pytest.raises(OSError, match=message):
+        save_figure(fig, "curves")
+    assert (tmp_path / "curves.png").read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == ["curves.png"]  # no temporary file left
+    plt.close(fig)
+
+
+def test_an_unusable_figures_folder_names_the_variable(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("COURSE_FIGURES_DIR", str(blocker / "figures"))
+    fig, _ = plt.subplots()
+    with pytest.raises(OSError, match="point COURSE_FIGURES_DIR at a writable folder"):
+        save_figure(fig, "x")
+    plt.close(fig)
 
 
 def test_markdown_table():

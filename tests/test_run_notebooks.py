@@ -124,3 +124,14 @@ def test_no_cell_timeout_by_default(lessons, monkeypatch, tmp_path):
     assert run_notebooks.main(["01", "--out", str(tmp_path)]) == 0
     assert run_notebooks.main(["01", "--out", str(tmp_path), "--timeout", "60"]) == 0
     assert timeouts == [None, 60]
+
+
+def test_a_relative_mrpc_dir_means_from_where_the_command_was_typed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    parameters, environ = {"mrpc_dir": "data/mrpc", "seed": 7}, {"MRPC_DIR": "glue/MRPC", "OTHER": "x"}
+    run_notebooks.absolute_paths(parameters, environ)
+    assert parameters == {"mrpc_dir": str(tmp_path / "data" / "mrpc"), "seed": 7}
+    assert environ == {"MRPC_DIR": str(tmp_path / "glue" / "MRPC"), "OTHER": "x"}
+    absolute = {"mrpc_dir": "/srv/MRPC"}
+    run_notebooks.absolute_paths(absolute, {})
+    assert absolute == {"mrpc_dir": "/srv/MRPC"}

@@ -26,10 +26,21 @@ class GlueMrpc(evaluate.Metric):
             description=_DESCRIPTION,
             citation="Wang et al., GLUE: A Multi-Task Benchmark and Analysis Platform for NLU, 2018.",
             inputs_description=_KWARGS_DESCRIPTION,
-            features=datasets.Features({"predictions": datasets.Value("int64"),
-                                        "references": datasets.Value("int64")}),
+            # float64, not int64: evaluate would silently truncate probabilities (0.7 -> 0) before _compute
+            features=datasets.Features({"predictions": datasets.Value("float64"),
+                                        "references": datasets.Value("float64")}),
         )
 
     def _compute(self, predictions, references):
+        if len(references) == 0:
+            raise ValueError("GLUE-MRPC metric: no predictions were added; call add_batch(...) before compute().")
+        for name, values in (("predictions", predictions), ("references", references)):
+            wrong = sorted({int(v) if float(v).is_integer() else float(v) for v in values if v not in (0, 1)})
+            if wrong:
+                hint = (" -1 marks GLUE's unlabelled test split: evaluate on the validation split."
+                        if name == "references" and -1 in wrong else
+                        " Pass class ids (logits.argmax(dim=-1)), not probabilities or logits.")
+                raise ValueError(f"GLUE-MRPC metric: {name} must be 0 or 1, found {wrong[:5]}.{hint}")
+        predictions, references = [int(p) for p in predictions], [int(r) for r in references]
         correct = sum(int(p == r) for p, r in zip(predictions, references, strict=True))
         return {"accuracy": correct / len(references), "f1": float(f1_score(references, predictions))}
