@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from itertools import cycle
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .assets import RUNS_DIR
+from .files import atomic_file
 
 FIGURES_ENV = "COURSE_FIGURES_DIR"
 DEFAULT_FIGURES_DIR = RUNS_DIR / "figures"
@@ -29,16 +29,11 @@ def save_figure(fig: Figure, name: str) -> Path:
     """
     folder = figures_dir()
     path = folder / f"{name}.png"
-    temporary = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".png", dir=folder)
-        with os.fdopen(handle, "wb") as file:
+        with atomic_file(path, "wb") as file:
             fig.savefig(file, format="png", dpi=110, bbox_inches="tight")
-        os.replace(temporary, path)
     except OSError as error:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
         raise OSError(error.errno, f"Cannot save figure {path} ({error.strerror or error}): free some space or "
                       f"point {FIGURES_ENV} at a writable folder (now {folder}).") from error
     return path

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from .files import atomic_file
 from .notebook import markdown_table
 
 SCHEMA = "full-training-loop/results/1"
@@ -65,14 +64,8 @@ def save_results(path: str | Path, *, lesson: str, title: str, hardware: str, pr
                              "profile": profile, "unit": unit, "baseline": baseline, "rows": rows}, str(path))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(results, file, indent=2)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as file:
+        json.dump(results, file, indent=2)
     return path
 
 

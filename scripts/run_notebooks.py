@@ -93,14 +93,9 @@ def select(patterns: list[str]) -> list[Path]:
     return [nb for nb in notebooks if not patterns or any(nb.name.startswith(p) for p in patterns)]
 
 
-def parameter_names(notebook: Path) -> set[str]:
-    """The names a notebook's ``parameters`` cell assigns."""
-    return set(papermill.inspect_notebook(str(notebook)))
-
-
 def check_parameters(names: list[str], notebooks: list[Path]) -> None:
     """Refuse a parameter that none of ``notebooks`` has (a typo would otherwise run with the defaults)."""
-    known = set().union(*(parameter_names(nb) for nb in notebooks))
+    known = set().union(*(papermill.inspect_notebook(str(nb)) for nb in notebooks))  # the parameters cells
     unknown = [name for name in names if name not in known]
     if unknown:
         raise SystemExit(f"unknown parameter {', '.join(unknown)}: the selected lessons take "

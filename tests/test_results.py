@@ -73,3 +73,17 @@ def test_a_file_lesson_07_really_wrote(tmp_path):
     assert names[0] == "course loop (full run)" and names[-1] == "tuned loop (full run)"
     assert "padding: dynamic (course)" in names
     assert f"| course loop (full run) | {results['rows'][0]['seconds']:.3f} | 1.00× course loop (full run) |" in table
+
+
+def test_atomic_file_keeps_the_old_file_when_writing_fails(tmp_path):
+    from helpers.files import atomic_file
+
+    path = tmp_path / "results.json"
+    path.write_text("old")
+    with pytest.raises(RuntimeError), atomic_file(path) as file:
+        file.write("half")
+        raise RuntimeError("killed")
+    assert path.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["results.json"]
+    with atomic_file(path) as file:
+        file.write("new")
+    assert path.read_text() == "new"
