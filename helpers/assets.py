@@ -179,7 +179,7 @@ def choose_source(requested: str | None = None) -> tuple[str, str]:
                                   f"HTTP request within {HUB_TIMEOUT_S:g} s (HF_ENDPOINT sets the endpoint): check "
                                   "the connection or proxy, or use the bundled assets with source='bundled' "
                                   "(or COURSE_SOURCE=bundled).")
-        return "hub", "asked for"
+        return "hub", f"asked for; the Hub at {hub_endpoint()} answered"
     if offline:
         return "bundled", f"{offline}=1"
     if hub_reachable():

@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 import papermill
 from tqdm import tqdm
+from traitlets.config import Config
 
 from helpers.assets import RUNS_DIR
 from helpers.plots import figures_dir  # the folder every lesson saves its figures in
@@ -111,11 +112,20 @@ def absolute_paths(parameters: dict, environ) -> None:
             where[key] = str(Path(value).expanduser().resolve())
 
 
+def kernel_config() -> Config:
+    """Local sockets (IPC) between runner and kernel where the OS has them: over TCP, the default, every
+    kernel prints a warning about unencrypted traffic into the runner's output."""
+    config = Config()
+    if os.name == "posix":
+        config.KernelManager.transport = "ipc"
+    return config
+
+
 def run_one(notebook: Path, target: Path, parameters: dict, timeout: int | None) -> str:
     """Execute ``notebook`` into ``target``; "ok", or "failed: ..." whatever stopped it (not Ctrl-C)."""
     try:
         papermill.execute_notebook(notebook, target, parameters=parameters or None, cwd=NOTEBOOKS,
-                                   progress_bar=False, execution_timeout=timeout)
+                                   progress_bar=False, execution_timeout=timeout, config=kernel_config())
         return "ok"
     except papermill.PapermillExecutionError as error:
         return f"failed: {error.ename}: {error.evalue}"

@@ -72,6 +72,7 @@ def test_an_endpoint_that_answers_http_is_reachable_even_with_an_error_status(mo
         monkeypatch.setenv("HF_ENDPOINT", endpoint)
         assert assets.hub_reachable(timeout=2.0)
         assert choose_source("auto") == ("hub", f"the Hub at {endpoint} answered")
+        assert choose_source("hub") == ("hub", f"asked for; the Hub at {endpoint} answered")
 
 
 def test_an_endpoint_that_accepts_but_never_answers_fails_fast_and_names_itself(monkeypatch):

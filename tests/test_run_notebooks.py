@@ -1,5 +1,6 @@
 """The run-all command's own logic (running the notebooks themselves is nbval's job)."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -135,3 +136,10 @@ def test_a_relative_mrpc_dir_means_from_where_the_command_was_typed(tmp_path, mo
     absolute = {"mrpc_dir": "/srv/MRPC"}
     run_notebooks.absolute_paths(absolute, {})
     assert absolute == {"mrpc_dir": "/srv/MRPC"}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="IPC sockets are POSIX-only; elsewhere the kernel keeps TCP")
+def test_kernels_talk_over_local_sockets_so_the_runner_prints_no_tcp_warning(lessons, tmp_path, capfd):
+    assert run_notebooks.main(["01", "--out", str(tmp_path / "out")]) == 0
+    captured = capfd.readouterr()
+    assert "1 ok" in captured.out and "running over TCP" not in captured.err + captured.out
