@@ -8,13 +8,31 @@ are imported on first use, so ``helpers.resolve_assets()`` can set the Hugging F
 variables *before* those libraries read them.
 """
 
+import os
 import warnings
 from importlib import import_module
 from typing import Any
 
-# Without ipywidgets, tqdm.auto falls back to text bars (what headless runs want) and warns once at
-# import, naming a site-packages path. Silence it before any library imports tqdm.
+PLAIN_PROGRESS_ENV = "COURSE_PLAIN_PROGRESS"
+
+# Without ipywidgets, tqdm.auto falls back to text bars and warns once at import, naming a site-packages
+# path. Silence it before any library imports tqdm.
 warnings.filterwarnings("ignore", message="IProgress not found")
+
+
+def use_plain_progress_bars() -> None:
+    """Make ``tqdm.auto`` the plain text bar. Headless runs (papermill, nbval) set ``COURSE_PLAIN_PROGRESS=1``:
+    there a widget bar would store only its first frame in the notebook, while a text bar stores its last
+    line. In JupyterLab (no variable) ``tqdm.auto`` stays the widget bar."""
+    import tqdm.auto
+    import tqdm.std
+
+    tqdm.auto.tqdm = tqdm.std.tqdm
+    tqdm.auto.trange = tqdm.std.trange
+
+
+if os.environ.get(PLAIN_PROGRESS_ENV) == "1":
+    use_plain_progress_bars()
 
 _EXPORTS = {
     "assets": ["PROFILES", "RUNS_DIR", "Assets", "Profile", "resolve_assets"],
@@ -23,11 +41,12 @@ _EXPORTS = {
     "mrpc": ["MRPC_FEATURES", "load_mrpc", "read_glue_dir"],
     "batching": ["LengthGroupedBatchSampler"],
     "measure": [
-        "describe_hardware", "matmul_gflops", "median_step_seconds",
+        "current_memory_mib", "describe_hardware", "matmul_gflops", "median_step_seconds",
         "peak_memory_mib", "reset_peak_memory", "time_steps",
     ],
     "notebook": [
-        "free_port", "markdown_table", "quiet_library_output", "reset_accelerate_state", "show_markdown", "show_table",
+        "free_port", "launcher_forks_this_kernel", "markdown_table", "quiet_library_output", "reset_accelerate_state",
+        "show_markdown", "show_table",
     ],
     "results": ["ResultsError", "load_results", "results_table", "save_results"],
     "qa": ["load_qa_pairs"],

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from safetensors import safe_open
 from safetensors.torch import load_model, save_model
 
 WEIGHTS, STATE, MANIFEST = "model.safetensors", "training_state.pt", "manifest.json"
@@ -74,14 +75,39 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
+def _old(folder: Path) -> Path:
+    return folder.with_name(f".{folder.name}.old")
+
+
+def recover_interrupted_save(folder: str | Path) -> bool:
+    """Put back the previous checkpoint if a save was killed between its two renames; True if it did.
+
+    A save over an existing folder moves the old one to ``.<name>.old``, then renames the new one into
+    place. Killed in between, ``folder`` is gone and the old checkpoint waits beside it, complete.
+    """
+    folder = Path(folder)
+    old = _old(folder)
+    if folder.exists() or not old.is_dir():
+        return False
+    old.rename(folder)
+    return True
+
+
 @contextmanager
 def atomic_folder(folder: str | Path) -> Iterator[Path]:
     """Yield a staging folder beside ``folder``; on success it replaces ``folder`` in one rename.
 
     On any error (or interruption) the staging folder is removed and ``folder`` is left as it was.
+    Staging folders left by a save that was killed (``.<name>.*.partial``) are removed first.
     """
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise CheckpointError(f"{folder} is a file, not a folder: save the checkpoint elsewhere, or move the file "
+                              "away first (nothing was written).")
     folder.parent.mkdir(parents=True, exist_ok=True)
+    recover_interrupted_save(folder)
+    for stale in folder.parent.glob(f".{folder.name}.*.partial"):
+        shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".partial", dir=folder.parent))
     try:
         yield staging
@@ -89,7 +115,7 @@ def atomic_folder(folder: str | Path) -> Iterator[Path]:
             if path.is_file():
                 _fsync(path)
         if folder.exists():  # replace an older folder of the same name: move it aside first
-            old = folder.with_name(f".{folder.name}.old")
+            old = _old(folder)
             shutil.rmtree(old, ignore_errors=True)
             folder.rename(old)
             staging.rename(folder)
@@ -101,13 +127,36 @@ def atomic_folder(folder: str | Path) -> Iterator[Path]:
         raise
 
 
+def check_loop_state(value: Any, where: str = "loop_state") -> None:
+    """Raise ``TypeError`` naming the entry unless ``value`` holds only what ``weights_only`` loading reads back:
+    tensors, Python numbers, strings, booleans, None, and lists, tuples and dicts (string keys) of them."""
+    if value is None or isinstance(value, torch.Tensor) or type(value) in (bool, int, float, str):
+        return
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            check_loop_state(item, f"{where}[{index}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{where} has the key {key!r} ({type(key).__name__}): use string keys.")
+            check_loop_state(item, f"{where}[{key!r}]")
+        return
+    kind = f"{type(value).__module__}.{type(value).__qualname__}"
+    hint = ("convert it with int(...) or float(...)" if isinstance(value, np.generic) else
+            "store str(path)" if isinstance(value, os.PathLike) else "store tensors, numbers, strings, lists or dicts")
+    raise TypeError(f"{where} is a {kind}, which torch.load(weights_only=True) refuses to read back: {hint}.")
+
+
 def save_checkpoint(folder: str | Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
                     scheduler: Any, *, step: int, loop_state: dict[str, Any] | None = None) -> Path:
     """Write model, optimizer, scheduler, ``step``, RNG states and ``loop_state`` to ``folder`` atomically.
 
     ``loop_state`` is the loop's own bookkeeping (e.g. the epoch, the batches done in it and the
-    DataLoader generator's state): tensors, numbers, strings, lists and dicts only.
+    DataLoader generator's state): tensors, numbers, strings, lists and dicts only, checked before anything
+    is written (a NumPy integer or a ``Path`` would save, then refuse to load).
     """
+    check_loop_state(loop_state or {})
     with atomic_folder(folder) as staging:
         save_model(model, str(staging / WEIGHTS))
         torch.save({"format": FORMAT_VERSION, "step": step, "optimizer": optimizer.state_dict(),
@@ -129,6 +178,7 @@ def save_pretrained_atomically(model: Any, folder: str | Path) -> Path:
 def verify_checkpoint(folder: str | Path) -> None:
     """Raise :class:`CheckpointError` unless every file is present, complete and unchanged."""
     folder = Path(folder)
+    recover_interrupted_save(folder)
     if not folder.is_dir():
         raise CheckpointError(f"No checkpoint at {folder}: train first, or point at an existing checkpoint folder.")
     try:
@@ -136,9 +186,12 @@ def verify_checkpoint(folder: str | Path) -> None:
     except (OSError, ValueError) as error:
         raise CheckpointError(f"{folder} has no readable {MANIFEST} ({error}): it is not a complete checkpoint; "
                               "delete it and resume from an earlier one.") from error
+    if not isinstance(manifest, dict) or not all(isinstance(manifest.get(name), dict) for name in (WEIGHTS, STATE)):
+        raise CheckpointError(f"{folder / MANIFEST} is not a checkpoint manifest (expected an object with an entry "
+                              f"for {WEIGHTS} and {STATE}): delete the checkpoint and resume from an earlier one.")
     for name in (WEIGHTS, STATE):
         path = folder / name
-        expected = manifest.get(name, {})
+        expected = manifest[name]
         if not path.is_file():
             raise CheckpointError(f"{path} is missing: the checkpoint is incomplete; delete it and resume "
                                   "from an earlier one.")
@@ -156,10 +209,8 @@ def load_checkpoint(folder: str | Path, model: torch.nn.Module, optimizer: torch
     """
     verify_checkpoint(folder)
     folder = Path(folder)
-    missing, unexpected = load_model(model, str(folder / WEIGHTS), strict=False, device=_device_of(model))
-    if missing or unexpected:
-        raise CheckpointError(f"{folder / WEIGHTS} does not fit this model (missing {sorted(missing)[:3]}, unexpected "
-                              f"{unexpected[:3]}): build the same architecture as the run that saved it.")
+    check_fits(folder / WEIGHTS, model)
+    load_model(model, str(folder / WEIGHTS), strict=True, device=_device_of(model))
     state = torch.load(folder / STATE, weights_only=True, map_location="cpu")
     if state.get("format") != FORMAT_VERSION:
         raise CheckpointError(f"{folder} has checkpoint format {state.get('format')}, this code reads "
@@ -171,6 +222,31 @@ def load_checkpoint(folder: str | Path, model: torch.nn.Module, optimizer: torch
     if restore_rng:
         restore_rng_state(state["rng"])
     return {"step": state["step"], "loop": state["loop"]}
+
+
+def check_fits(weights: Path, model: torch.nn.Module) -> None:
+    """Raise :class:`CheckpointError` unless ``weights`` has exactly the model's tensor names and shapes,
+    before anything is copied into the model (a failed load must not leave it half overwritten)."""
+    with safe_open(str(weights), framework="pt") as handle:
+        saved = {name: tuple(handle.get_slice(name).get_shape()) for name in handle.keys()}
+    # safetensors stores a tied tensor once (e.g. GPT-2's output layer shares the input embedding)
+    expected = {name: tuple(t.shape) for name, t in model.state_dict().items() if name in saved or
+                not _shares_storage_with_saved(model, name, saved)}
+    missing, unexpected = sorted(set(expected) - set(saved)), sorted(set(saved) - set(expected))
+    wrong = [f"{name}: saved {saved[name]}, model {expected[name]}" for name in sorted(set(saved) & set(expected))
+             if saved[name] != expected[name]]
+    if missing or unexpected or wrong:
+        details = "; ".join(part for part in (f"missing {missing[:3]}" if missing else "",
+                                              f"unexpected {unexpected[:3]}" if unexpected else "",
+                                              f"other shapes: {', '.join(wrong[:3])}" if wrong else "") if part)
+        raise CheckpointError(f"{weights} does not fit this model ({details}): build the same architecture, with the "
+                              "same sizes, as the run that saved it. The model was left unchanged.")
+
+
+def _shares_storage_with_saved(model: torch.nn.Module, name: str, saved: dict[str, tuple]) -> bool:
+    state = model.state_dict()
+    pointer = state[name].untyped_storage().data_ptr()
+    return any(other in saved and state[other].untyped_storage().data_ptr() == pointer for other in state)
 
 
 def _device_of(model: torch.nn.Module) -> str:

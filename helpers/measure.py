@@ -39,6 +39,19 @@ def peak_memory_mib() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
 
 
+def current_memory_mib() -> float:
+    """MiB in use now: CUDA memory allocated on a GPU, else the resident set size (0.0 where unknown)."""
+    if torch.cuda.is_available():
+        return torch.cuda.memory_allocated() / 2**20
+    try:
+        for line in (PROC / "status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def synchronize() -> None:
     """Wait for queued GPU work, so a clock read after it counts that work (no-op on CPU)."""
     if torch.cuda.is_available():

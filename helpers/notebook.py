@@ -67,3 +67,27 @@ def free_port() -> str:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return str(s.getsockname()[1])
+
+
+def launcher_forks_this_kernel() -> tuple[bool, str]:
+    """Whether ``notebook_launcher(..., num_processes=2)`` starts two processes from this kernel, and why not.
+
+    Accelerate's Colab/Kaggle branch (a CPU runtime or one GPU) ignores ``num_processes`` and calls the
+    function once, in the kernel; everywhere else it forks the kernel, which forked children cannot do
+    once the kernel has used CUDA.
+    """
+    import os
+
+    import torch
+    from IPython import get_ipython
+
+    where = ("Colab" if "google.colab" in str(get_ipython()) else
+             "Kaggle" if any(name.startswith("KAGGLE") for name in os.environ) else None)
+    gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if where and gpus < 2:
+        runtime = "a CPU runtime" if gpus == 0 else "one GPU"
+        return False, (f"on {where} with {runtime}, notebook_launcher calls the function once, in this kernel "
+                       "(no second process)")
+    if torch.cuda.is_initialized():
+        return False, "this kernel has already used CUDA, and notebook_launcher would fork it"
+    return True, f"notebook_launcher forks this kernel ({where or 'here'}, {gpus} GPU(s))"

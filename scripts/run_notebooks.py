@@ -27,6 +27,7 @@ import papermill
 from tqdm import tqdm
 from traitlets.config import Config
 
+from helpers import PLAIN_PROGRESS_ENV
 from helpers.assets import RUNS_DIR
 from helpers.plots import figures_dir  # the folder every lesson saves its figures in
 
@@ -104,28 +105,31 @@ def check_parameters(names: list[str], notebooks: list[Path]) -> None:
 
 
 def absolute_paths(parameters: dict, environ) -> None:
-    """A relative ``mrpc_dir`` (parameter or ``MRPC_DIR``) means from where the command was typed, not from
-    notebooks/, where the lessons run: make it absolute before they start."""
-    for where, key in ((parameters, "mrpc_dir"), (environ, "MRPC_DIR")):
+    """A relative ``mrpc_dir`` (parameter or ``MRPC_DIR``), ``COURSE_RUNS_DIR`` or ``COURSE_FIGURES_DIR`` means
+    from where the command was typed, not from notebooks/, where the lessons run: make it absolute first."""
+    for where, key in ((parameters, "mrpc_dir"), (environ, "MRPC_DIR"), (environ, "COURSE_RUNS_DIR"),
+                       (environ, "COURSE_FIGURES_DIR")):
         value = where.get(key)
         if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
             where[key] = str(Path(value).expanduser().resolve())
 
 
-def kernel_config() -> Config:
-    """Local sockets (IPC) between runner and kernel where the OS has them: over TCP, the default, every
-    kernel prints a warning about unencrypted traffic into the runner's output."""
+def kernel_config(socket_dir: Path) -> Config:
+    """Local sockets (IPC) between runner and kernel where the OS has them, in ``socket_dir``: over TCP, the
+    default, every kernel prints a warning about unencrypted traffic into the runner's output."""
     config = Config()
     if os.name == "posix":
         config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(socket_dir / "kernel")  # not the lessons' folder, where kernels run
     return config
 
 
-def run_one(notebook: Path, target: Path, parameters: dict, timeout: int | None) -> str:
+def run_one(notebook: Path, target: Path, parameters: dict, timeout: int | None, socket_dir: Path) -> str:
     """Execute ``notebook`` into ``target``; "ok", or "failed: ..." whatever stopped it (not Ctrl-C)."""
     try:
         papermill.execute_notebook(notebook, target, parameters=parameters or None, cwd=NOTEBOOKS,
-                                   progress_bar=False, execution_timeout=timeout, config=kernel_config())
+                                   progress_bar=False, execution_timeout=timeout,
+                                   config=kernel_config(socket_dir))
         return "ok"
     except papermill.PapermillExecutionError as error:
         return f"failed: {error.ename}: {error.evalue}"
@@ -149,27 +153,30 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--inplace stores the notebooks' defaults: run overrides into --out instead")
     parameters = {name: parse_value(value) for name, value in args.parameter}
     absolute_paths(parameters, os.environ)
+    os.environ.setdefault(PLAIN_PROGRESS_ENV, "1")  # text bars in the stored lessons, as under nbval
     notebooks = select(args.lessons)
     check_parameters(list(parameters), notebooks)
     args.out.mkdir(parents=True, exist_ok=True)
 
     results: list[tuple[str, str, float]] = []
     bar = tqdm(notebooks, unit="notebook", file=sys.stdout)
-    for notebook in bar:
-        bar.set_description(notebook.stem)
-        start = time.perf_counter()
-        if args.inplace:  # run into a temporary file: the committed lesson is replaced only by a clean run
-            handle, temporary = tempfile.mkstemp(suffix=".ipynb", prefix=f".{notebook.stem}.", dir=NOTEBOOKS)
-            os.close(handle)
-            status = run_one(notebook, Path(temporary), parameters, args.timeout)
-            if status == "ok":
-                tidy_notebook(Path(temporary))
-                os.replace(temporary, notebook)
+    with tempfile.TemporaryDirectory(prefix="course-kernels-") as sockets:
+        for notebook in bar:
+            bar.set_description(notebook.stem)
+            start = time.perf_counter()
+            if args.inplace:  # run into a temporary file: the committed lesson is replaced only by a clean run
+                handle, temporary = tempfile.mkstemp(suffix=".ipynb", prefix=f".{notebook.stem}.", dir=NOTEBOOKS)
+                os.close(handle)
+                try:
+                    status = run_one(notebook, Path(temporary), parameters, args.timeout, Path(sockets))
+                    if status == "ok":
+                        tidy_notebook(Path(temporary))
+                        os.replace(temporary, notebook)
+                finally:  # a failed run, or Ctrl-C: no half-written copy stays beside the lessons
+                    Path(temporary).unlink(missing_ok=True)
             else:
-                Path(temporary).unlink(missing_ok=True)
-        else:
-            status = run_one(notebook, args.out / notebook.name, parameters, args.timeout)
-        results.append((notebook.name, status, time.perf_counter() - start))
+                status = run_one(notebook, args.out / notebook.name, parameters, args.timeout, Path(sockets))
+            results.append((notebook.name, status, time.perf_counter() - start))
     bar.close()
 
     width = max(len(name) for name, _, _ in results)

@@ -83,7 +83,8 @@ def training_function(config: dict) -> dict:
             optimizer.zero_grad()
         train_seconds += time.perf_counter() - epoch_start
 
-        scores = evaluate(accelerator, model, eval_dataloader, metric)
+        with torch.random.fork_rng(devices=[]):  # evaluating must not move training's random stream (lesson 02)
+            scores = evaluate(accelerator, model, eval_dataloader, metric)
         history.append(scores)
         accelerator.print(f"epoch {epoch + 1}: accuracy {scores['accuracy']:.4f}, F1 {scores['f1']:.4f}, "
                           f"loss {scores['loss']:.4f} over {scores['evaluated_pairs']} validation pairs")

@@ -1,7 +1,10 @@
 """The asset layer: source and profile choice, with the network simulated away."""
 
 import http.server
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -176,3 +179,15 @@ def test_mrpc_dir_from_environment(monkeypatch, tmp_path):
     chosen = resolve_assets("bundled", "quick", verbose=False)
     assert chosen.mrpc_dir == tmp_path
     assert "MRPC_DIR" in chosen.data_name
+
+
+def test_course_runs_dir_moves_everything_the_lessons_write(tmp_path):
+    """Checkpoints, results and figures all live under RUNS_DIR, so a read-only checkout can point it elsewhere."""
+    code = "import helpers, helpers.plots as p; print(helpers.RUNS_DIR); print(p.figures_dir())"
+    env = {**os.environ, "COURSE_RUNS_DIR": str(tmp_path / "elsewhere")}
+    env.pop("COURSE_FIGURES_DIR", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == [str(tmp_path / "elsewhere"), str(tmp_path / "elsewhere" / "figures")]
+    env.pop("COURSE_RUNS_DIR")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split()[0] == str(assets.REPO_ROOT / "runs")

@@ -1,6 +1,7 @@
 """Checkpoints: atomic writes, clear errors on damage, bit-exact resume of a tiny training run."""
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -168,3 +169,67 @@ def test_save_pretrained_atomically_round_trips_and_leaves_nothing_on_failure(tm
     with pytest.raises(OSError, match="disk full"):
         save_pretrained_atomically(Broken(), tmp_path / "other")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["best"]
+
+
+def test_same_names_other_shapes_are_refused_before_the_model_is_touched(tmp_path):
+    model, _, _, optimizer, scheduler = make_run()
+    folder = save_checkpoint(tmp_path / "c", model, optimizer, scheduler, step=1)
+    torch.manual_seed(1)
+    wider = torch.nn.Sequential(torch.nn.Linear(6, 32), torch.nn.Dropout(0.3), torch.nn.ReLU(), torch.nn.Linear(32, 2))
+    before = {name: tensor.clone() for name, tensor in wider.state_dict().items()}
+    with pytest.raises(CheckpointError, match=r"other shapes: 0\.bias: saved \(16,\), model \(32,\).*left unchanged"):
+        load_checkpoint(folder, wider)
+    assert all(torch.equal(before[name], tensor) for name, tensor in wider.state_dict().items())
+
+
+def test_a_tied_model_round_trips(tmp_path):
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    torch.manual_seed(0)
+    model = GPT2LMHeadModel(GPT2Config(vocab_size=32, n_positions=8, n_embd=16, n_layer=1, n_head=2))
+    optimizer = torch.optim.AdamW(model.parameters())
+    scheduler = torch.optim.lr_scheduler.LinearLR(optimizer, 1.0, 0.0, total_iters=2)
+    save_checkpoint(tmp_path / "c", model, optimizer, scheduler, step=1)
+    torch.manual_seed(1)
+    other = GPT2LMHeadModel(GPT2Config(vocab_size=32, n_positions=8, n_embd=16, n_layer=1, n_head=2))
+    load_checkpoint(tmp_path / "c", other)
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), other.state_dict().values(), strict=True))
+
+
+@pytest.mark.parametrize(("loop_state", "message"), [
+    ({"epoch": np.int64(1)}, r"loop_state\['epoch'\] is a numpy.int64.*int\(\.\.\.\)"),
+    ({"files": [Path("runs")]}, r"loop_state\['files'\]\[0\] is a pathlib.*PosixPath.*str\(path\)"),
+    ({1: "a"}, "use string keys"),
+])
+def test_loop_state_that_could_not_be_read_back_is_refused_before_saving(tmp_path, loop_state, message):
+    model, _, _, optimizer, scheduler = make_run()
+    with pytest.raises(TypeError, match=message):
+        save_checkpoint(tmp_path / "c", model, optimizer, scheduler, step=1, loop_state=loop_state)
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_manifest_of_the_wrong_shape_is_a_checkpoint_error(tmp_path):
+    model, _, _, optimizer, scheduler = make_run()
+    folder = save_checkpoint(tmp_path / "c", model, optimizer, scheduler, step=1)
+    for text in ("[1, 2]", '{"model.safetensors": 3}', "{}"):
+        (folder / MANIFEST).write_text(text)
+        with pytest.raises(CheckpointError, match="is not a checkpoint manifest"):
+            verify_checkpoint(folder)
+
+
+def test_a_save_killed_between_its_renames_is_recovered(tmp_path):
+    model, _, _, optimizer, scheduler = make_run()
+    save_checkpoint(tmp_path / "c", model, optimizer, scheduler, step=1)
+    (tmp_path / "c").rename(tmp_path / ".c.old")  # what a kill after the first rename leaves
+    (tmp_path / ".c.x1.partial").mkdir()  # and the staging folder of a save killed earlier
+    assert load_checkpoint(tmp_path / "c", model)["step"] == 1  # the previous checkpoint, put back
+    save_checkpoint(tmp_path / "c", model, optimizer, scheduler, step=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c"]  # stale staging folders cleaned up
+
+
+def test_saving_over_a_regular_file_is_refused_and_keeps_the_file(tmp_path):
+    model, _, _, optimizer, scheduler = make_run()
+    (tmp_path / "c").write_text("notes")
+    with pytest.raises(CheckpointError, match="is a file, not a folder"):
+        save_checkpoint(tmp_path / "c", model, optimizer, scheduler, step=1)
+    assert (tmp_path / "c").read_text() == "notes" and sorted(p.name for p in tmp_path.iterdir()) == ["c"]

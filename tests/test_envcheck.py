@@ -1,5 +1,8 @@
 """The environment check: OK/FAIL lines and the exit code."""
 
+import os
+import subprocess
+import sys
 from importlib import metadata
 
 from helpers import envcheck
@@ -40,3 +43,27 @@ def test_unknown_profile_is_a_fail_line(monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "fastest")
     lines = {check.name: check for check in envcheck.check_assets()}
     assert not lines["profile"].ok and "Unknown profile" in lines["profile"].detail
+
+
+def test_scikit_learn_is_checked_for_the_metric():
+    assert "scikit-learn" in envcheck.CORE_PACKAGES
+    assert envcheck.check_package("scikit-learn", envcheck.requirement_specs()).ok
+
+
+def test_a_torch_that_does_not_import_gives_fail_lines_not_a_traceback(tmp_path):
+    """Run in a fresh interpreter whose `torch` is a broken module: the table still prints, with FAIL lines."""
+    (tmp_path / "torch").mkdir()
+    (tmp_path / "torch" / "__init__.py").write_text("raise OSError('libtorch_cpu.so: cannot open shared object')\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "HF_HUB_OFFLINE": "1", "COURSE_PROFILE": "auto"}
+    run = subprocess.run([sys.executable, "-m", "helpers.envcheck"], env=env, capture_output=True, text=True,
+                         cwd=envcheck.REPO_ROOT)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "FAIL  device                           torch does not import (OSError: libtorch_cpu.so" in run.stdout
+    assert "FAIL  profile" in run.stdout and "FAIL" in run.stdout.splitlines()[-1]
+
+
+def test_without_requirements_txt_the_other_checks_still_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    checks = {check.name: check for check in envcheck.run_checks(tmp_path / "requirements.txt")}
+    assert not checks["requirements.txt"].ok and "run the check from a clone" in checks["requirements.txt"].detail
+    assert checks["torch"].ok and checks["torch"].detail.endswith("(requirements: any version)")

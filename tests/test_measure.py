@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from helpers.measure import (
+    current_memory_mib,
     describe_hardware,
     matmul_gflops,
     median_step_seconds,
@@ -26,6 +27,14 @@ def test_peak_grows_with_an_allocation_and_resets():
     after_reset = peak_memory_mib()
     assert grown - before > 48
     assert after_reset < grown - 48
+
+
+def test_current_memory_follows_an_allocation_and_its_release():
+    before = current_memory_mib()
+    block = np.ones(64 * 2**20 // 8)  # 64 MiB, touched
+    held = current_memory_mib()
+    del block
+    assert held - before > 48 and current_memory_mib() < held - 48
 
 
 def test_time_steps_times_each_call():

@@ -129,10 +129,12 @@ def test_no_cell_timeout_by_default(lessons, monkeypatch, tmp_path):
 
 def test_a_relative_mrpc_dir_means_from_where_the_command_was_typed(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    parameters, environ = {"mrpc_dir": "data/mrpc", "seed": 7}, {"MRPC_DIR": "glue/MRPC", "OTHER": "x"}
+    parameters = {"mrpc_dir": "data/mrpc", "seed": 7}
+    environ = {"MRPC_DIR": "glue/MRPC", "COURSE_RUNS_DIR": "out", "COURSE_FIGURES_DIR": "figs", "OTHER": "x"}
     run_notebooks.absolute_paths(parameters, environ)
     assert parameters == {"mrpc_dir": str(tmp_path / "data" / "mrpc"), "seed": 7}
-    assert environ == {"MRPC_DIR": str(tmp_path / "glue" / "MRPC"), "OTHER": "x"}
+    assert environ == {"MRPC_DIR": str(tmp_path / "glue" / "MRPC"), "COURSE_RUNS_DIR": str(tmp_path / "out"),
+                       "COURSE_FIGURES_DIR": str(tmp_path / "figs"), "OTHER": "x"}
     absolute = {"mrpc_dir": "/srv/MRPC"}
     run_notebooks.absolute_paths(absolute, {})
     assert absolute == {"mrpc_dir": "/srv/MRPC"}
@@ -143,3 +145,4 @@ def test_kernels_talk_over_local_sockets_so_the_runner_prints_no_tcp_warning(les
     assert run_notebooks.main(["01", "--out", str(tmp_path / "out")]) == 0
     captured = capfd.readouterr()
     assert "1 ok" in captured.out and "running over TCP" not in captured.err + captured.out
+    assert sorted(p.name for p in lessons.iterdir()) == ["01_good.ipynb", "02_bad.ipynb"]  # no sockets left there

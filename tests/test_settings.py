@@ -43,10 +43,10 @@ def test_take_pairs_keeps_the_first_rows_and_refuses_more_than_the_split_holds()
 
 def test_every_size_a_lesson_uses_is_in_both_profiles():
     for profile in PROFILES.values():
-        for name in ("num_epochs", "accelerate_num_epochs", "trainer_num_epochs", "qa_max_epochs", "qa_patience"):
+        for name in ("num_epochs", "qa_max_epochs", "qa_patience"):
             assert getattr(profile, name) > 0, (profile.name, name)
-    assert PROFILES["full"].mrpc_train_pairs is None and PROFILES["full"].short_train_pairs is None
-    assert PROFILES["quick"].short_train_pairs < PROFILES["quick"].mrpc_train_pairs
+    assert PROFILES["full"].mrpc_train_pairs is None and PROFILES["full"].mrpc_eval_pairs is None
+    assert PROFILES["quick"].mrpc_train_pairs > PROFILES["quick"].mrpc_eval_pairs > 0
 
 
 def run_script(*arguments: str) -> subprocess.CompletedProcess:

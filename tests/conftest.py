@@ -1,0 +1,6 @@
+"""Every kernel the tests start (nbval's, NotebookClient's) draws plain text progress bars: see
+helpers.use_plain_progress_bars. Set before collection, so the kernels inherit it."""
+
+import os
+
+os.environ.setdefault("COURSE_PLAIN_PROGRESS", "1")

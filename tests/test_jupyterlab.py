@@ -1,0 +1,146 @@
+"""The course as it is used: lessons opened in JupyterLab, in a real browser, and run from its Run menu.
+
+JupyterLab serves a temporary copy of lessons 00 and 01 (never the committed files: JupyterLab autosaves)
+on 127.0.0.1 with a token; Playwright drives Debian's chromium (``apt-get install chromium``; Playwright's
+own browser download cannot work here). For each lesson: open it, Edit › Clear Outputs of All Cells,
+Run › Run All Cells, wait for a named, idle kernel and every code cell executed, fail on any traceback,
+and save a screenshot under ``runs/jupyterlab/`` for a person to look at. A third, scratch notebook checks
+that ``tqdm.auto`` bars are widgets there. CI installs chromium and sets COURSE_REQUIRE_BROWSER=1, so
+there this test cannot be skipped.
+"""
+
+import importlib.util
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import nbformat
+import pytest
+
+from helpers.assets import REPO_ROOT, RUNS_DIR
+
+LESSONS = ("00_environment_check.ipynb", "01_mrpc_data_prep.ipynb")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = RUNS_DIR / "jupyterlab"
+TOKEN = "course-smoke-test"
+STDERR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"  # errors are shown as stderr
+PROGRESS = "import helpers\nfrom tqdm.auto import tqdm\n\nfor _ in tqdm(range(3), desc='widget check'):\n    pass"
+
+
+def require_browser() -> None:
+    missing = ("chromium (apt-get install chromium)" if CHROMIUM is None else
+               "playwright (pip install -r requirements.txt)" if importlib.util.find_spec("playwright") is None
+               else None)
+    if missing:
+        if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"COURSE_REQUIRE_BROWSER=1 but {missing} is not installed")
+        pytest.skip(f"needs {missing}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """A JupyterLab server on a copy of the lessons; yields its URL."""
+    require_browser()
+    root = tmp_path / "notebooks"
+    root.mkdir()
+    for name in LESSONS:
+        shutil.copy(REPO_ROOT / "notebooks" / name, root / name)
+    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}}
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROGRESS)], metadata=kernel),
+                   root / "progress.ipynb")
+    failing = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("raise ValueError('broken lesson')"),
+               nbformat.v4.new_code_cell("y = 2")]
+    nbformat.write(nbformat.v4.new_notebook(cells=failing, metadata=kernel), root / "failing.ipynb")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_PLAIN_PROGRESS"}  # a learner's kernel: widgets
+    env |= {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "HF_EVALUATE_OFFLINE": "1",
+            "COURSE_RUNS_DIR": str(tmp_path / "runs")}
+    log = (tmp_path / "jupyterlab.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--ServerApp.port={port}",
+         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}"],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log_text = (tmp_path / 'jupyterlab.log').read_text()[-2000:]
+                    raise RuntimeError(f"JupyterLab did not start: {log_text}") from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def menu(page, top: str, item: str) -> None:
+    page.locator("#jp-menu-panel").get_by_role("menuitem", name=top, exact=True).click()
+    page.get_by_role("menuitem", name=item, exact=True).click()
+
+
+def run_in_jupyterlab(page, url: str, root, name: str) -> dict:
+    """Open ``name``, clear its outputs, run all cells from the Run menu; what the page then shows."""
+    code_cells = sum(c.cell_type == "code" for c in nbformat.read(root / name, as_version=4).cells)
+    page.goto(f"{url}/lab/tree/{name}?token={TOKEN}&reset")
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+    # The status bar reads "Idle" for a moment before the kernel exists: wait for its name beside it.
+    page.wait_for_function("() => { const text = document.querySelector('#jp-main-statusbar')?.textContent || '';"
+                           " return text.includes('Python 3 (ipykernel)') && text.includes('Idle'); }",
+                           timeout=120_000)
+    menu(page, "Edit", "Clear Outputs of All Cells")
+    menu(page, "Run", "Run All Cells")
+    prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt")
+    page.wait_for_function("() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]"
+                           ".some(p => p.textContent.includes('*'))", timeout=60_000)  # execution started
+    page.wait_for_function(f"""() => {{  // every cell executed, or the kernel is idle again after an error
+        const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+        const done = prompts.length === {code_cells} && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        const error = [...document.querySelectorAll("{STDERR}")].some(e => e.textContent.includes('Traceback'));
+        const idle = (document.querySelector('#jp-main-statusbar')?.textContent || '').includes('Idle');
+        return done || (error && idle && !prompts.some(p => p.textContent.includes('*')));
+    }}""", timeout=600_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name.removesuffix('.ipynb')}.png"), full_page=True)
+    return {"prompts": prompts.all_text_contents(), "code_cells": code_cells,
+            "errors": page.locator(STDERR).filter(has_text="Traceback").all_text_contents(),
+            "widgets": page.locator(".jp-OutputArea-output .widget-hprogress, .jp-OutputArea-output "
+                                    ".widget-progress").count()}
+
+
+def test_lessons_run_top_to_bottom_in_jupyterlab_in_a_real_browser(jupyterlab, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            for name in LESSONS:
+                shown = run_in_jupyterlab(page, jupyterlab, tmp_path / "notebooks", name)
+                assert len(shown["prompts"]) == shown["code_cells"] > 0, (name, shown["prompts"])
+                assert not shown["errors"], (name, shown["errors"][:1])
+            progress = run_in_jupyterlab(page, jupyterlab, tmp_path / "notebooks", "progress.ipynb")
+            assert progress["widgets"] >= 1, "tqdm.auto drew no widget progress bar in JupyterLab"
+            failing = run_in_jupyterlab(page, jupyterlab, tmp_path / "notebooks", "failing.ipynb")
+            assert "broken lesson" in " ".join(failing["errors"])  # the check sees a failure when there is one
+            assert not all(any(c.isdigit() for c in prompt) for prompt in failing["prompts"])
+        finally:
+            browser.close()
+    assert sorted(p.name for p in SCREENSHOTS.glob("*.png")) >= sorted(
+        [n.replace(".ipynb", ".png") for n in LESSONS])
