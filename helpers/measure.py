@@ -25,16 +25,24 @@ def reset_peak_memory() -> None:
         pass  # not Linux: the peak below is then the process's peak since it started
 
 
+def _proc_status_mib(field: str) -> float | None:
+    """A memory field of /proc/self/status (e.g. ``VmHWM``, ``VmRSS``) in MiB; None where there is none."""
+    try:
+        for line in (PROC / "status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def peak_memory_mib() -> float:
     """MiB: peak CUDA memory allocated on a GPU, else the peak resident set size since the last reset."""
     if torch.cuda.is_available():
         return torch.cuda.max_memory_allocated() / 2**20
-    try:
-        for line in (PROC / "status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
+    peak = _proc_status_mib("VmHWM")
+    if peak is not None:
+        return peak
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
 
@@ -43,13 +51,8 @@ def current_memory_mib() -> float:
     """MiB in use now: CUDA memory allocated on a GPU, else the resident set size (0.0 where unknown)."""
     if torch.cuda.is_available():
         return torch.cuda.memory_allocated() / 2**20
-    try:
-        for line in (PROC / "status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    current = _proc_status_mib("VmRSS")
+    return 0.0 if current is None else current
 
 
 def synchronize() -> None:
