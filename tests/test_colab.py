@@ -83,11 +83,11 @@ type(IPython.get_ipython()).__str__ = lambda self: "<google.colab._shell.Shell o
     for cell in nb.cells:
         if "parameters" in cell.metadata.get("tags", []):  # a short run: this test is about who launches what
             cell.source += '\nsource = "bundled"\nprofile = "quick"\ntrain_pairs = 64\neval_pairs = 32\nnum_epochs = 1'
-    last = next(i for i, cell in enumerate(nb.cells) if cell.source.startswith("two = launch(2, cpu=True"))
+    last = next(i for i, cell in enumerate(nb.cells) if cell.source.startswith("two = launch(config, 2,"))
     nb.cells = nb.cells[: last + 1]  # up to the 2-process launch: the learning checks after it need the full run
     NotebookClient(nb, timeout=900, resources={"metadata": {"path": str(path.parent)}}).execute()
     text = {i: printed(cell) for i, cell in enumerate(nb.cells) if cell.cell_type == "code"}
-    one = next(t for i, t in text.items() if nb.cells[i].source == "one = launch(1)")
+    one = next(t for i, t in text.items() if nb.cells[i].source == "one = launch(config, 1, runs)")
     two = text[last]
     assert "Launching training on one CPU." in one  # accelerate's Colab branch: the function runs in the kernel
     assert "on Colab with a CPU runtime, notebook_launcher calls the function once" in two
