@@ -28,8 +28,8 @@ from tqdm import tqdm
 from traitlets.config import Config
 
 from helpers import PLAIN_PROGRESS_ENV
-from helpers.assets import RUNS_DIR
-from helpers.plots import figures_dir  # the folder every lesson saves its figures in
+from helpers.assets import MRPC_DIR_ENV, RUNS_DIR, RUNS_ENV
+from helpers.plots import FIGURES_ENV, figures_dir  # the folder every lesson saves its figures in
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -107,8 +107,7 @@ def check_parameters(names: list[str], notebooks: list[Path]) -> None:
 def absolute_paths(parameters: dict, environ) -> None:
     """A relative ``mrpc_dir`` (parameter or ``MRPC_DIR``), ``COURSE_RUNS_DIR`` or ``COURSE_FIGURES_DIR`` means
     from where the command was typed, not from notebooks/, where the lessons run: make it absolute first."""
-    for where, key in ((parameters, "mrpc_dir"), (environ, "MRPC_DIR"), (environ, "COURSE_RUNS_DIR"),
-                       (environ, "COURSE_FIGURES_DIR")):
+    for where, key in ((parameters, "mrpc_dir"), (environ, MRPC_DIR_ENV), (environ, RUNS_ENV), (environ, FIGURES_ENV)):
         value = where.get(key)
         if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
             where[key] = str(Path(value).expanduser().resolve())

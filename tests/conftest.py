@@ -3,4 +3,6 @@ helpers.use_plain_progress_bars. Set before collection, so the kernels inherit i
 
 import os
 
-os.environ.setdefault("COURSE_PLAIN_PROGRESS", "1")
+from helpers import PLAIN_PROGRESS_ENV
+
+os.environ.setdefault(PLAIN_PROGRESS_ENV, "1")
