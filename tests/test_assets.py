@@ -154,7 +154,8 @@ def test_resolve_bundled_prints_choice_and_sets_offline(monkeypatch, capsys):
     chosen = resolve_assets("bundled", "quick")
     out = capsys.readouterr().out
     assert "assets: bundled (asked for)" in out and "profile: quick" in out
-    assert "/" not in out.split("model:")[1].split("|")[0]  # a name, never a machine path
+    model_line = next(line for line in out.splitlines() if line.strip().startswith("model:"))
+    assert "all-MiniLM-L6-v2" in model_line and "/" not in model_line  # a name, never a machine path
     assert chosen.checkpoint.endswith("model")
     import os
 
