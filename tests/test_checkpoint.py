@@ -47,7 +47,10 @@ def train(model, loader, generator, optimizer, scheduler, start=None, save_at=No
         for i, (x, y) in enumerate(loader):
             if i < skip:
                 continue
-            loss = torch.nn.functional.cross_entropy(model(x), y) + 0 * random.random() + 0 * np.random.rand()
+            # Python's and NumPy's generators weigh the loss, so a resume that failed to restore either changes
+            # every later update (as random augmentation or sampling would in a real loop).
+            weight = 1 + 0.5 * random.random() + 0.5 * float(np.random.rand())
+            loss = weight * torch.nn.functional.cross_entropy(model(x), y)
             loss.backward()
             optimizer.step()
             scheduler.step()
@@ -73,6 +76,29 @@ def test_resume_is_bit_exact(tmp_path, save_at):
     for (name, a), b in zip(reference[0].state_dict().items(), resumed[0].state_dict().values(), strict=True):
         assert torch.equal(a, b), name
     assert resumed[4].get_last_lr() == reference[4].get_last_lr()
+
+
+@pytest.mark.parametrize("forgotten", ["python", "numpy", "torch"])
+def test_resume_that_forgets_one_generator_is_caught(tmp_path, monkeypatch, forgotten):
+    """Negative control: restoring every generator but one must break the bit-exact comparison above."""
+    import helpers.checkpoint as checkpoint
+
+    def restore_all_but_one(state):
+        saved = {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
+        restore_rng_state(state)
+        {"python": lambda: random.setstate(saved["python"]), "numpy": lambda: np.random.set_state(saved["numpy"]),
+         "torch": lambda: torch.set_rng_state(saved["torch"])}[forgotten]()
+
+    monkeypatch.setattr(checkpoint, "restore_rng_state", restore_all_but_one)
+    reference = make_run()
+    train(*reference, save_at=3, folder=tmp_path / "ckpt")
+    random.seed(99)
+    np.random.seed(99)
+    torch.manual_seed(99)  # the resuming process's generators are elsewhere
+    resumed = make_run(seed=1)
+    train(*resumed, start=load_checkpoint(tmp_path / "ckpt", resumed[0], resumed[3], resumed[4]))
+    assert not all(torch.equal(a, b) for a, b in zip(reference[0].state_dict().values(),
+                                                     resumed[0].state_dict().values(), strict=True))
 
 
 def test_rng_state_round_trip():
