@@ -56,9 +56,20 @@ def test_median_step_seconds_ignores_warmup_and_one_slow_window():
         median_step_seconds([1.0, 1.0, 1.0], warmup=2, window=2)
 
 
-def test_matmul_gflops_is_a_plausible_rate():
+def test_matmul_gflops_counts_two_flops_per_multiply_add_over_the_median_time(monkeypatch):
+    import helpers.measure as measure
+
+    timed = []
+
+    def fake_time_steps(step, warmup, windows, window):
+        product = step()
+        timed.append((product.shape, windows, window))
+        return [0.5, 0.001, 0.002]  # one slow outlier: the median, not the mean, is the time
+
+    monkeypatch.setattr(measure, "time_steps", fake_time_steps)
     rate = matmul_gflops(size=256, repeats=3)
-    assert 0.1 < rate < 1e6
+    assert timed == [((256, 256), 3, 1)]
+    assert rate == pytest.approx(2 * 256**3 / 0.002 / 1e9)
 
 
 def test_describe_hardware_names_the_cpu_and_threads():
