@@ -144,11 +144,6 @@ def test_profile_from_environment_and_unknown_name(monkeypatch):
         choose_profile("fast")
 
 
-def test_full_profile_is_the_course_run():
-    full = PROFILES["full"]
-    assert full.mrpc_train_pairs is None and full.mrpc_eval_pairs is None
-
-
 def test_resolve_bundled_prints_choice_and_sets_offline(monkeypatch, capsys):
     monkeypatch.setattr(assets.urllib.request, "urlopen", no_network)
     chosen = resolve_assets("bundled", "quick")

@@ -31,8 +31,18 @@ def test_f1_is_for_the_positive_class(metric):
     assert result == {"accuracy": 0.75, "f1": pytest.approx(2 / 3)}
 
 
-def test_module_name_does_not_shadow_the_hub_glue_name():
-    assert LOCAL_GLUE_MRPC.stem != "glue" and LOCAL_GLUE_MRPC.parent.name != "glue"
+def test_the_local_module_never_answers_to_the_hub_name(monkeypatch):
+    """A local folder named glue/ would shadow the Hub's ``evaluate.load("glue", ...)`` and break
+    ``load_dataset("glue", ...)`` (FIELD-NOTES): from where the lessons run, the Hub name must stay the Hub's."""
+    import evaluate
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_EVALUATE_OFFLINE", "1")
+    for folder in (LOCAL_GLUE_MRPC.parents[2] / "notebooks", LOCAL_GLUE_MRPC.parents[2]):
+        monkeypatch.chdir(folder)
+        with pytest.raises(FileNotFoundError):
+            evaluate.load("glue", "mrpc")  # offline, so only a shadowing local module could answer
+    assert evaluate.load(str(LOCAL_GLUE_MRPC)).compute(predictions=[1], references=[1])["accuracy"] == 1.0
 
 
 @pytest.mark.parametrize(("predictions", "references", "message"), [

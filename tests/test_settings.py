@@ -7,7 +7,8 @@ import sys
 import pytest
 from datasets import Dataset
 
-from helpers.assets import PROFILES, REPO_ROOT
+from helpers.assets import PROFILES, REPO_ROOT, resolve_assets
+from helpers.mrpc import load_mrpc
 from helpers.settings import positive, take_pairs
 
 
@@ -41,12 +42,21 @@ def test_take_pairs_keeps_the_first_rows_and_refuses_more_than_the_split_holds()
         take_pairs(split, "eval_pairs", 0)
 
 
-def test_every_size_a_lesson_uses_is_in_both_profiles():
-    for profile in PROFILES.values():
-        for name in ("num_epochs", "qa_max_epochs", "qa_patience"):
-            assert getattr(profile, name) > 0, (profile.name, name)
-    assert PROFILES["full"].mrpc_train_pairs is None and PROFILES["full"].mrpc_eval_pairs is None
-    assert PROFILES["quick"].mrpc_train_pairs > PROFILES["quick"].mrpc_eval_pairs > 0
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_each_profiles_sizes_are_valid_settings_that_fit_the_bundled_splits(name):
+    """The profile's values pass the same rule as a learner's (so a lesson's defaults never trip it), and its
+    pair counts can be taken from the bundled sample: the full profile means every pair, the course's run."""
+    profile = PROFILES[name]
+    data = load_mrpc(resolve_assets("bundled", name, verbose=False))
+    for setting in ("num_epochs", "learning_rate", "qa_max_epochs", "qa_patience"):
+        value = getattr(profile, setting)
+        assert positive(setting, None, value) == value
+    train = take_pairs(data["train"], "train_pairs", profile.mrpc_train_pairs)
+    validation = take_pairs(data["validation"], "eval_pairs", profile.mrpc_eval_pairs)
+    if name == "full":
+        assert train is data["train"] and validation is data["validation"]
+    else:
+        assert 0 < len(validation) < len(train) < data["train"].num_rows
 
 
 def run_script(*arguments: str) -> subprocess.CompletedProcess:
