@@ -4,9 +4,12 @@ JupyterLab serves a temporary copy of lessons 00 and 01 (never the committed fil
 on 127.0.0.1 with a token; Playwright drives Debian's chromium (``apt-get install chromium``; Playwright's
 own browser download cannot work here). For each lesson: open it, Edit › Clear Outputs of All Cells,
 Run › Run All Cells, wait for a named, idle kernel and every code cell executed, fail on any traceback,
-and save a screenshot under ``runs/jupyterlab/`` for a person to look at. A third, scratch notebook checks
-that ``tqdm.auto`` bars are widgets there. CI installs chromium and sets COURSE_REQUIRE_BROWSER=1, so
-there this test cannot be skipped.
+and save a screenshot. A third, scratch notebook checks that ``tqdm.auto`` bars are widgets there.
+Lessons 00 and 01 are run in full here because running them from JupyterLab's menu is what this setting
+changes (the widget bars, the kernel's working folder); the heavier lessons are opened as stored, without
+running, to check that each one's diagram renders as a picture. Screenshots go to a fresh folder per run
+and are copied to ``runs/jupyterlab/`` for a person to look at. CI installs chromium and sets
+COURSE_REQUIRE_BROWSER=1, so there this test cannot be skipped.
 """
 
 import importlib.util
@@ -23,9 +26,13 @@ import pytest
 
 from helpers.assets import REPO_ROOT, RUNS_DIR
 
+pytestmark = pytest.mark.slow
+
 LESSONS = ("00_environment_check.ipynb", "01_mrpc_data_prep.ipynb")
+DIAGRAM_LESSONS = tuple(sorted(p.name for p in (REPO_ROOT / "notebooks").glob("0[2-6]_*.ipynb")))
+DIAGRAM_CELL = "helpers.diagrams"  # the cell that draws a lesson's diagram imports it from there
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SCREENSHOTS = RUNS_DIR / "jupyterlab"
+KEPT_SCREENSHOTS = RUNS_DIR / "jupyterlab"
 TOKEN = "course-smoke-test"
 STDERR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"  # errors are shown as stderr
 PROGRESS = "import helpers\nfrom tqdm.auto import tqdm\n\nfor _ in tqdm(range(3), desc='widget check'):\n    pass"
@@ -53,7 +60,7 @@ def jupyterlab(tmp_path):
     require_browser()
     root = tmp_path / "notebooks"
     root.mkdir()
-    for name in LESSONS:
+    for name in LESSONS + DIAGRAM_LESSONS:
         shutil.copy(REPO_ROOT / "notebooks" / name, root / name)
     kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}}
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROGRESS)], metadata=kernel),
@@ -64,7 +71,11 @@ def jupyterlab(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "COURSE_PLAIN_PROGRESS"}  # a learner's kernel: widgets
     env |= {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "HF_EVALUATE_OFFLINE": "1",
-            "COURSE_RUNS_DIR": str(tmp_path / "runs")}
+            "COURSE_RUNS_DIR": str(tmp_path / "runs"), "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings")}
+    # Every cell in the page, not only those in view (JupyterLab 4 renders cells lazily by default).
+    tracker = tmp_path / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text('{"windowingMode": "none"}')
     log = (tmp_path / "jupyterlab.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--ServerApp.port={port}",
@@ -94,15 +105,19 @@ def menu(page, top: str, item: str) -> None:
     page.get_by_role("menuitem", name=item, exact=True).click()
 
 
-def run_in_jupyterlab(page, url: str, root, name: str) -> dict:
-    """Open ``name``, clear its outputs, run all cells from the Run menu; what the page then shows."""
-    code_cells = sum(c.cell_type == "code" for c in nbformat.read(root / name, as_version=4).cells)
+def open_in_jupyterlab(page, url: str, name: str) -> None:
+    """Open ``name`` and wait for a named, idle kernel (the status bar reads "Idle" before the kernel exists)."""
     page.goto(f"{url}/lab/tree/{name}?token={TOKEN}&reset")
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
-    # The status bar reads "Idle" for a moment before the kernel exists: wait for its name beside it.
     page.wait_for_function("() => { const text = document.querySelector('#jp-main-statusbar')?.textContent || '';"
                            " return text.includes('Python 3 (ipykernel)') && text.includes('Idle'); }",
                            timeout=120_000)
+
+
+def run_in_jupyterlab(page, url: str, root, name: str, screenshots) -> dict:
+    """Open ``name``, clear its outputs, run all cells from the Run menu; what the page then shows."""
+    code_cells = sum(c.cell_type == "code" for c in nbformat.read(root / name, as_version=4).cells)
+    open_in_jupyterlab(page, url, name)
     menu(page, "Edit", "Clear Outputs of All Cells")
     menu(page, "Run", "Run All Cells")
     prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt")
@@ -115,32 +130,53 @@ def run_in_jupyterlab(page, url: str, root, name: str) -> dict:
         const idle = (document.querySelector('#jp-main-statusbar')?.textContent || '').includes('Idle');
         return done || (error && idle && !prompts.some(p => p.textContent.includes('*')));
     }}""", timeout=600_000)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name.removesuffix('.ipynb')}.png"), full_page=True)
+    page.screenshot(path=str(screenshots / f"{name.removesuffix('.ipynb')}.png"), full_page=True)
     return {"prompts": prompts.all_text_contents(), "code_cells": code_cells,
             "errors": page.locator(STDERR).filter(has_text="Traceback").all_text_contents(),
             "widgets": page.locator(".jp-OutputArea-output .widget-hprogress, .jp-OutputArea-output "
                                     ".widget-progress").count()}
 
 
+def rendered_diagram(page, url: str, name: str, screenshots) -> dict:
+    """Open a stored lesson without running it; the picture its diagram cell shows, and a screenshot of it."""
+    open_in_jupyterlab(page, url, name)
+    cell = page.locator(".jp-Notebook .jp-CodeCell").filter(has_text=DIAGRAM_CELL).first
+    image = cell.locator(".jp-OutputArea-output img").first
+    image.scroll_into_view_if_needed(timeout=30_000)
+    size = image.evaluate("img => [img.complete, img.naturalWidth, img.naturalHeight]")
+    cell.screenshot(path=str(screenshots / f"{name.removesuffix('.ipynb')}-diagram.png"))
+    return {"loaded": size[0], "width": size[1], "height": size[2]}
+
+
 def test_lessons_run_top_to_bottom_in_jupyterlab_in_a_real_browser(jupyterlab, tmp_path):
     from playwright.sync_api import sync_playwright
 
+    screenshots = tmp_path / "screenshots"  # fresh: files from an earlier run cannot satisfy the check below
+    screenshots.mkdir()
+    root = tmp_path / "notebooks"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = context.new_page()
             for name in LESSONS:
-                shown = run_in_jupyterlab(page, jupyterlab, tmp_path / "notebooks", name)
+                shown = run_in_jupyterlab(page, jupyterlab, root, name, screenshots)
                 assert len(shown["prompts"]) == shown["code_cells"] > 0, (name, shown["prompts"])
                 assert not shown["errors"], (name, shown["errors"][:1])
-            progress = run_in_jupyterlab(page, jupyterlab, tmp_path / "notebooks", "progress.ipynb")
+            for name in DIAGRAM_LESSONS:
+                diagram = rendered_diagram(page, jupyterlab, name, screenshots)
+                assert diagram["loaded"] and diagram["width"] > 200 and diagram["height"] > 100, (name, diagram)
+            progress = run_in_jupyterlab(page, jupyterlab, root, "progress.ipynb", screenshots)
             assert progress["widgets"] >= 1, "tqdm.auto drew no widget progress bar in JupyterLab"
-            failing = run_in_jupyterlab(page, jupyterlab, tmp_path / "notebooks", "failing.ipynb")
+            failing = run_in_jupyterlab(page, jupyterlab, root, "failing.ipynb", screenshots)
             assert "broken lesson" in " ".join(failing["errors"])  # the check sees a failure when there is one
             assert not all(any(c.isdigit() for c in prompt) for prompt in failing["prompts"])
         finally:
             browser.close()
-    assert sorted(p.name for p in SCREENSHOTS.glob("*.png")) >= sorted(
-        [n.replace(".ipynb", ".png") for n in LESSONS])
+    expected = {n.replace(".ipynb", ".png") for n in LESSONS} | {
+        n.replace(".ipynb", "-diagram.png") for n in DIAGRAM_LESSONS}
+    taken = {p.name for p in screenshots.glob("*.png") if p.stat().st_size > 0}
+    assert expected <= taken, sorted(expected - taken)
+    KEPT_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for shot in screenshots.glob("*.png"):
+        shutil.copy(shot, KEPT_SCREENSHOTS / shot.name)

@@ -53,18 +53,28 @@ def test_inplace_refuses_overrides():
         run_notebooks.main(["--inplace", "-p", "profile", "full"])
 
 
+@pytest.mark.slow
 def test_papermill_overrides_reach_a_lesson(tmp_path, monkeypatch, capsys):
-    """The run-all command's mechanism end to end, on the cheapest lesson: -p profile full takes effect."""
+    """The run-all command's mechanism end to end: -p profile full reaches the parameters cell and the
+    helpers read it (a lesson-shaped scratch notebook: running a real lesson again adds nothing here)."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    parameters = new_code_cell('source = "auto"\nprofile = "auto"', metadata={"tags": ["parameters"]})
+    resolve = new_code_cell("import helpers\nassets = helpers.resolve_assets(source, profile, uses=('model',))")
+    nbformat.write(new_notebook(cells=[parameters, resolve], metadata=kernel), folder / "00_scratch.ipynb")
+    monkeypatch.setattr(run_notebooks, "NOTEBOOKS", folder)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("COURSE_FIGURES_DIR", str(tmp_path / "figures"))
-    assert run_notebooks.main(["00", "--out", str(tmp_path), "-p", "profile", "full"]) == 0
+    out = tmp_path / "out"
+    assert run_notebooks.main(["00", "--out", str(out), "-p", "profile", "full"]) == 0
     summary = capsys.readouterr().out.splitlines()[-1]
-    assert summary.endswith(f"executed notebooks in {tmp_path}/; figures in {tmp_path / 'figures'}/")
-    executed = nbformat.read(tmp_path / "00_environment_check.ipynb", as_version=4)
+    assert summary.endswith(f"executed notebooks in {out}/; figures in {tmp_path / 'figures'}/")
+    executed = nbformat.read(out / "00_scratch.ipynb", as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and 'profile = "full"' in injected[0].source
     text = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
-    assert "profile                          full (asked for)" in text
+    assert "profile: full (asked for)" in text
 
 
 @pytest.fixture
@@ -83,6 +93,7 @@ def lessons(tmp_path, monkeypatch):
     return folder
 
 
+@pytest.mark.slow
 def test_inplace_keeps_a_lesson_whose_run_failed_and_replaces_one_that_succeeded(lessons, capsys):
     bad_before = (lessons / "02_bad.ipynb").read_bytes()
     assert run_notebooks.main(["--inplace"]) == 1
@@ -140,6 +151,7 @@ def test_a_relative_mrpc_dir_means_from_where_the_command_was_typed(tmp_path, mo
     assert absolute == {"mrpc_dir": "/srv/MRPC"}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="IPC sockets are POSIX-only; elsewhere the kernel keeps TCP")
 def test_kernels_talk_over_local_sockets_so_the_runner_prints_no_tcp_warning(lessons, tmp_path, capfd):
     assert run_notebooks.main(["01", "--out", str(tmp_path / "out")]) == 0
