@@ -47,6 +47,7 @@ def test_requirements_keep_colabs_torch_and_install_helpers_from_the_clone():
     assert not any(r.startswith("torch") for r in real) and any(r.startswith("transformers") for r in real)
 
 
+@pytest.mark.slow
 def test_the_cell_does_nothing_outside_colab(tmp_path):
     _, source = colab_cell(NOTEBOOKS[0])
     check = "import os\nprint(os.getcwd(), 'course' in dir())"
@@ -55,6 +56,7 @@ def test_the_cell_does_nothing_outside_colab(tmp_path):
     assert printed(nb.cells[1]).strip() == f"{tmp_path} False"
 
 
+@pytest.mark.slow
 def test_the_cell_clones_installs_and_enters_the_course_on_simulated_colab(tmp_path):
     if subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True).returncode:
         pytest.skip("needs the repository's git history to clone from")
@@ -72,6 +74,7 @@ os.environ.update(COURSE_DIR={str(course)!r}, COURSE_REPO_URL={REPO_ROOT.as_uri(
     assert Path(helpers_file).is_relative_to(course) and (course / "requirements.txt").exists()
 
 
+@pytest.mark.slow
 def test_lesson_04_runs_on_a_simulated_colab_cpu_runtime(tmp_path):
     """On Colab with fewer than 2 GPUs notebook_launcher ignores num_processes and runs the function once in
     the kernel; lesson 04 must notice, say so, and start its 2-process runs with `accelerate launch` instead."""

@@ -66,6 +66,7 @@ print("RESULT", tokenizer("hello world")["input_ids"], model.config.hidden_size,
 """
 
 
+@pytest.mark.slow
 def test_every_hub_call_of_the_lessons_goes_through_the_mirror(tmp_path):
     olah = Path(os.environ.get("OLAH_CLI", hub_mirror.DEFAULT_OLAH))
     if not olah.is_file():

@@ -17,12 +17,14 @@ def bar_module(tmp_path) -> str:
     return "".join(o.get("text", "") for o in nb.cells[0].outputs).strip()
 
 
+@pytest.mark.slow
 def test_a_kernel_without_the_variable_draws_widget_bars(tmp_path, monkeypatch):
     pytest.importorskip("ipywidgets")
     monkeypatch.delenv("COURSE_PLAIN_PROGRESS", raising=False)
     assert bar_module(tmp_path) == "widget"
 
 
+@pytest.mark.slow
 def test_headless_runs_draw_text_bars(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_PLAIN_PROGRESS", "1")
     assert bar_module(tmp_path) == "text"

@@ -72,11 +72,13 @@ def run_script(*arguments: str) -> subprocess.CompletedProcess:
     (("--train-pairs", "0"), "Setting --train-pairs=0: it must be greater than 0"),
     (("--patience", "-2"), "Setting --patience=-2: it must be greater than 0"),
 ])
+@pytest.mark.slow
 def test_the_script_refuses_nonsense_before_training(arguments, message):
     done = run_script(*arguments)
     assert done.returncode == 2 and message in done.stderr
 
 
+@pytest.mark.slow
 def test_the_script_refuses_more_pairs_than_the_split_holds():
     done = run_script("--train-pairs", "5000", "--eval-pairs", "8")
     assert done.returncode != 0
