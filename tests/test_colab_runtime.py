@@ -147,7 +147,10 @@ def test_colabs_runtime_keeps_its_versions_and_runs_lesson_01(tmp_path):
     course = tmp_path / "course"
     subprocess.run(["git", "clone", "--quiet", "--depth", "1", REPO_ROOT.as_uri(), course], check=True)
     nb = nbformat.read(course / "notebooks" / LESSON, as_version=4)
-    simulate = 'import sys, types\nsys.modules["google.colab"] = types.ModuleType("google.colab")  # as on Colab'
+    simulate = """import importlib.machinery, sys, types
+colab = types.ModuleType("google.colab")  # what Colab's runtime has imported, with a spec as a real module has
+colab.__spec__ = importlib.machinery.ModuleSpec("google.colab", None)
+sys.modules["google.colab"] = colab"""
     nb.cells.insert(0, nbformat.v4.new_code_cell(simulate))
     nbformat.write(nb, tmp_path / "in.ipynb")
     (tmp_path / "run.py").write_text(RUNNER)
