@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
+from pathlib import Path
 
 
 def quiet_library_output() -> None:
@@ -91,3 +93,66 @@ def launcher_forks_this_kernel() -> tuple[bool, str]:
     if torch.cuda.is_initialized():
         return False, "this kernel has already used CUDA, and notebook_launcher would fork it"
     return True, f"notebook_launcher forks this kernel ({where or 'here'}, {gpus} GPU(s))"
+
+
+def cpu_only_env() -> dict[str, str]:
+    """This process's environment with every GPU hidden: CPU processes on a GPU machine must not see one
+    (accelerate's barrier would give each rank a GPU of its own)."""
+    import os
+
+    return {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+
+
+def script_flags(config: dict) -> list[str]:
+    """``config`` as a script's command line: ``lr=1e-4`` -> ``--lr 1e-4``, ``num_epochs`` -> ``--num-epochs``,
+    ``True`` -> the bare flag; ``False``, ``None`` and ``""`` are left out."""
+    flags: list[str] = []
+    for key, value in config.items():
+        flag = "--" + key.replace("_", "-")
+        if value is True:
+            flags.append(flag)
+        elif value is not False and value is not None and value != "":  # 0 is a value (seed=0), not False
+            flags += [flag, str(value)]
+    return flags
+
+
+def portable_launcher(notebook_launcher: Callable[..., None], script: str | Path) -> Callable[..., None]:
+    """``notebook_launcher`` with the same call, made to start the processes it is asked for wherever it runs.
+
+    Each launch gets a free port (two notebooks launching at once must not share one). Where the real launcher
+    cannot start several processes from this kernel (:func:`launcher_forks_this_kernel`: Colab or Kaggle with a
+    CPU runtime or one GPU, or a kernel that already used CUDA), a multi-process launch runs ``accelerate launch``
+    on ``script`` instead, passing ``args[0]`` (a config dict) as its flags (:func:`script_flags`). After each
+    launch, Accelerate's state in this kernel is forgotten, so the next launch may use other settings.
+    """
+
+    def launch(function: Callable[..., object], args: tuple = (), num_processes: int | None = None,
+               **options: object) -> None:
+        forks, why = launcher_forks_this_kernel()
+        try:
+            if num_processes in (None, 1) or forks:
+                notebook_launcher(function, args, num_processes=num_processes,
+                                  **{"use_port": free_port(), **options})
+            else:
+                print(f"{why}: starting the {num_processes} processes with `accelerate launch` instead")
+                run_script(script, num_processes, args[0])
+        finally:
+            reset_accelerate_state()
+
+    return launch
+
+
+def run_script(script: str | Path, num_processes: int, config: dict) -> None:
+    """``accelerate launch`` ``script`` on ``num_processes`` processes of this machine with ``config`` as its flags;
+    prints what it printed (but its final JSON line), raises ``RuntimeError`` with its error output if it failed."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes",
+               str(num_processes), "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
+               "--main_process_port", free_port(), str(script), *script_flags(config)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False,
+                          env=cpu_only_env() if config.get("cpu") else None)
+    print("\n".join(line for line in done.stdout.splitlines() if not line.startswith("{")))
+    if done.returncode != 0:
+        raise RuntimeError(f"accelerate launch failed:\n{done.stderr[-3000:]}")

@@ -32,7 +32,7 @@ def get_dataloaders(accelerator: Accelerator, assets: helpers.Assets, config: di
 def evaluate(accelerator: Accelerator, model, eval_dataloader, metric) -> dict:
     """Lesson 03's evaluation loop on every process; `gather_for_metrics` counts each pair exactly once."""
     model.eval()
-    losses = []
+    losses, positives = [], 0
     for batch in eval_dataloader:
         with torch.no_grad():
             outputs = model(**batch)
@@ -43,8 +43,10 @@ def evaluate(accelerator: Accelerator, model, eval_dataloader, metric) -> dict:
         )
         metric.add_batch(predictions=predictions, references=references)
         losses.append(pair_losses)
+        positives += predictions.sum().item()
     losses = torch.cat(losses)
-    return {**metric.compute(), "loss": losses.mean().item(), "evaluated_pairs": len(losses)}
+    return {**metric.compute(), "loss": losses.mean().item(), "evaluated_pairs": len(losses),
+            "predicted_positive": positives / len(losses)}
 
 
 def training_function(config: dict) -> dict:
@@ -70,7 +72,7 @@ def training_function(config: dict) -> dict:
                       f"{len(train_dataloader)} training batches per process per epoch")
 
     best_accuracy, epochs_without_improvement, history = -1.0, 0, []
-    train_seconds = 0.0  # the training steps alone (no setup, no evaluation), for lesson 06's comparison
+    train_seconds = 0.0  # the training steps alone (no setup, no evaluation), per epoch in `history` too
     for epoch in range(config["num_epochs"]):
         model.train()
         epoch_start = time.perf_counter()
@@ -81,11 +83,12 @@ def training_function(config: dict) -> dict:
             optimizer.step()
             lr_scheduler.step()
             optimizer.zero_grad()
-        train_seconds += time.perf_counter() - epoch_start
+        epoch_seconds = time.perf_counter() - epoch_start
+        train_seconds += epoch_seconds
 
         with torch.random.fork_rng(devices=[]):  # evaluating must not move training's random stream (lesson 02)
             scores = evaluate(accelerator, model, eval_dataloader, metric)
-        history.append(scores)
+        history.append({**scores, "train_seconds": epoch_seconds})
         accelerator.print(f"epoch {epoch + 1}: accuracy {scores['accuracy']:.4f}, F1 {scores['f1']:.4f}, "
                           f"loss {scores['loss']:.4f} over {scores['evaluated_pairs']} validation pairs")
 
@@ -105,7 +108,9 @@ def training_function(config: dict) -> dict:
                "epochs_run": epoch + 1,
                "num_processes": accelerator.num_processes, "distributed_type": str(accelerator.distributed_type),
                "batches_per_process": len(train_dataloader), "evaluated_pairs": scores["evaluated_pairs"],
-               "final_lr": lr_scheduler.get_last_lr()[0], "train_seconds": train_seconds}
+               "final_lr": lr_scheduler.get_last_lr()[0], "train_seconds": train_seconds,
+               "threads": torch.get_num_threads(),
+               "gradient_mib": sum(p.numel() * p.element_size() for p in model.parameters() if p.requires_grad) / 2**20}
     if config["results_file"] and accelerator.is_main_process:
         with open(config["results_file"], "w") as handle:
             json.dump(results, handle)

@@ -1,12 +1,14 @@
 """Lesson 04's choice between notebook_launcher and `accelerate launch`, in each of notebook_launcher's
-branches: Colab or Kaggle with a CPU runtime, one GPU or several, and elsewhere (GPUs simulated)."""
+branches: Colab or Kaggle with a CPU runtime, one GPU or several, and elsewhere (GPUs simulated); and
+`portable_launcher`, which makes that choice behind notebook_launcher's own call."""
 
 
 import IPython
 import pytest
 import torch
 
-from helpers.notebook import launcher_forks_this_kernel
+from helpers import notebook
+from helpers.notebook import launcher_forks_this_kernel, portable_launcher, script_flags
 
 
 @pytest.fixture
@@ -29,9 +31,7 @@ COLAB = "<google.colab._shell.Shell object>"
 def test_colab_with_fewer_than_two_gpus_runs_one_process_in_the_kernel(machine, gpus, runtime):
     machine(COLAB, gpus=gpus, cuda_used=gpus > 0)
     forks, why = launcher_forks_this_kernel()
-    assert not forks
-    assert why == f"on Colab with {runtime}, notebook_launcher calls the function once, in this kernel (no second " \
-                  "process)"
+    assert not forks and why.startswith(f"on Colab with {runtime}")  # the branch, named for the learner
 
 
 def test_kaggle_is_the_same_branch(machine):
@@ -41,12 +41,107 @@ def test_kaggle_is_the_same_branch(machine):
 
 def test_several_gpus_fork_unless_the_kernel_used_cuda(machine):
     machine(COLAB, gpus=4)
-    assert launcher_forks_this_kernel() == (True, "notebook_launcher forks this kernel (Colab, 4 GPU(s))")
+    assert launcher_forks_this_kernel()[0]
     machine(COLAB, gpus=4, cuda_used=True)
     forks, why = launcher_forks_this_kernel()
-    assert not forks and why == "this kernel has already used CUDA, and notebook_launcher would fork it"
+    assert not forks and "already used CUDA" in why
 
 
 def test_a_plain_cpu_kernel_forks(machine):
     machine()
-    assert launcher_forks_this_kernel() == (True, "notebook_launcher forks this kernel (here, 0 GPU(s))")
+    assert launcher_forks_this_kernel()[0]
+
+
+def test_script_flags_spell_a_config_as_the_scripts_command_line():
+    config = {"num_epochs": 3, "lr": 1e-4, "cpu": True, "mrpc_dir": "", "results_file": "/tmp/r.json",
+              "patience": 0, "mixed_precision": "no", "resume": False, "seed": 0}
+    assert script_flags(config) == ["--num-epochs", "3", "--lr", "0.0001", "--cpu", "--results-file", "/tmp/r.json",
+                                    "--patience", "0", "--mixed-precision", "no", "--seed", "0"]
+
+
+def test_every_config_key_of_lesson_04_is_a_flag_of_its_script():
+    from pathlib import Path
+
+    script = (Path(__file__).resolve().parent.parent / "scripts" / "train_accelerate.py").read_text()
+    keys = ["source", "profile", "mrpc_dir", "seed", "batch_size", "num_epochs", "lr", "train_pairs", "eval_pairs",
+            "cpu", "mixed_precision", "patience", "results_file"]
+    assert all(f'"--{key.replace("_", "-")}"' in script for key in keys)
+
+
+def _fake_launcher(calls):
+    def notebook_launcher(function, args=(), num_processes=None, **options):
+        calls.append(("notebook_launcher", num_processes, options))
+    return notebook_launcher
+
+
+def test_portable_launcher_is_notebook_launcher_with_a_free_port_where_it_forks(machine, monkeypatch):
+    machine()
+    calls = []
+    monkeypatch.setattr(notebook, "run_script", lambda *a: calls.append(("script", *a)))
+    launch = portable_launcher(_fake_launcher(calls), "train.py")
+    launch(print, ({"cpu": True},), num_processes=2)
+    launch(print, ({"cpu": True},), num_processes=1)
+    assert [(who, n) for who, n, _ in calls] == [("notebook_launcher", 2), ("notebook_launcher", 1)]
+    assert all(int(options["use_port"]) > 0 for _, _, options in calls)
+
+
+def test_portable_launcher_starts_the_script_where_notebook_launcher_would_run_one_process(machine, monkeypatch,
+                                                                                          capsys):
+    machine(COLAB, gpus=0)
+    calls = []
+    monkeypatch.setattr(notebook, "run_script", lambda *a: calls.append(("script", *a)))
+    launch = portable_launcher(_fake_launcher(calls), "train.py")
+    launch(print, ({"cpu": True, "lr": 0.1},), num_processes=2)
+    assert calls == [("script", "train.py", 2, {"cpu": True, "lr": 0.1})]
+    assert "with `accelerate launch` instead" in capsys.readouterr().out
+    launch(print, ({"cpu": True},), num_processes=1)  # one process: the kernel is where it runs anyway
+    assert calls[-1][0] == "notebook_launcher"
+
+
+def test_run_script_hides_the_gpu_from_cpu_processes_and_reports_a_failure(monkeypatch):
+    import subprocess
+
+    seen = {}
+
+    def fake_run(command, **kwargs):
+        seen.update(command=command, env=kwargs["env"])
+        return subprocess.CompletedProcess(command, 1, stdout="epoch 1\n{\"json\": 1}\n", stderr="boom")
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    with pytest.raises(RuntimeError, match="boom"):
+        notebook.run_script("train.py", 2, {"cpu": True, "lr": 0.1})
+    assert seen["env"]["CUDA_VISIBLE_DEVICES"] == ""
+    assert seen["command"][-4:] == ["train.py", "--cpu", "--lr", "0.1"]
+    assert seen["command"][seen["command"].index("--num_processes") + 1] == "2"
+
+
+LAUNCH = """import os, sys, IPython
+{simulate}
+from accelerate import notebook_launcher
+from helpers.notebook import free_port, launcher_forks_this_kernel
+
+def record(folder):
+    open(os.path.join(folder, str(os.getpid())), "w").close()
+
+forks, _ = launcher_forks_this_kernel()
+notebook_launcher(record, (sys.argv[1],), num_processes=2, use_port=free_port())
+pids = os.listdir(sys.argv[1])
+print(forks, len(pids), str(os.getpid()) in pids)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("colab", [False, True], ids=["plain-cpu", "colab-cpu-runtime"])
+def test_the_verdict_is_what_notebook_launcher_then_does(tmp_path, colab):
+    """Behaviour, not wording: where the helper says the kernel forks, accelerate's notebook_launcher really
+    runs the function in two other processes; where it says it does not, once, in this very process."""
+    import subprocess
+    import sys
+
+    simulate = 'IPython.get_ipython = lambda: "<google.colab._shell.Shell object>"' if colab else ""
+    env = {key: value for key, value in __import__("os").environ.items() if not key.startswith("KAGGLE")}
+    done = subprocess.run([sys.executable, "-c", LAUNCH.format(simulate=simulate), str(tmp_path)], env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    forks, launched, in_this_process = done.stdout.split()[-3:]
+    assert (forks, launched, in_this_process) == (("False", "1", "True") if colab else ("True", "2", "False"))
