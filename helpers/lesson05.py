@@ -23,6 +23,12 @@ def split_qa(texts: list[str], seed: int, train_share: float = 0.8) -> tuple[lis
     return shuffled[:split], shuffled[split:]
 
 
+def split_text(text: str, eos: str) -> tuple[str, str]:
+    """A training text back into its question (with the "?") and its answer (without EOS)."""
+    question, rest = text.split("? ", 1)
+    return question + "?", rest.removesuffix(eos)
+
+
 def encode_text(tokenizer, text: str) -> tuple[torch.Tensor, torch.Tensor]:
     """The inputs (every token but the last) and the shifted targets (every token but the first)."""
     tokens = tokenizer.encode(text)
@@ -54,12 +60,6 @@ def answer(model, tokenizer, question: str, max_new_tokens: int = 40) -> str:
                 break
             ids.append(next_id)
     return tokenizer.decode(ids[prompt_length:]).strip()
-
-
-def split_text(text: str, eos: str) -> tuple[str, str]:
-    """A training text back into its question (with the "?") and its answer (without EOS)."""
-    question, rest = text.split("? ", 1)
-    return question + "?", rest.removesuffix(eos)
 
 
 def exact_match(model, tokenizer, texts: list[str]) -> tuple[list[tuple[str, str, str, bool]], float]:
