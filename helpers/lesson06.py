@@ -7,17 +7,26 @@ notebook and export again; tests/test_export.py fails while the two disagree.
 import torch
 from transformers import TrainerCallback
 
+from helpers.checkpoint import capture_rng_state, restore_rng_state
 
-class StopAtStep(TrainerCallback):
-    """Stop training after `step` (simulates an interruption)."""
 
-    def __init__(self, step):
-        self.step = step
+class KeepRNGThroughEvaluation(TrainerCallback):
+    """Restore the random generators after each evaluation in training, as if it had not run."""
+
+    def __init__(self):
+        self.saved = None
 
     def on_step_end(self, args, state, control, **kwargs):
-        if state.global_step >= self.step:
-            control.should_training_stop = True
-        return control
+        if control.should_evaluate:
+            self.saved = capture_rng_state()
+
+    def on_epoch_end(self, args, state, control, **kwargs):  # where eval_strategy="epoch" decides
+        self.on_step_end(args, state, control)
+
+    def on_evaluate(self, args, state, control, **kwargs):
+        if self.saved is not None:
+            restore_rng_state(self.saved)
+            self.saved = None
 
 
 class GenerationCallback(TrainerCallback):

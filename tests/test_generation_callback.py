@@ -4,7 +4,7 @@ import torch
 from transformers import GPT2Config, GPT2LMHeadModel, TrainerControl, TrainerState, TrainingArguments
 
 from helpers.assets import BUNDLED_GPT2_TOKENIZER
-from helpers.lesson06 import GenerationCallback, StopAtStep
+from helpers.lesson06 import GenerationCallback
 
 
 def test_generation_callback_samples_and_restores_train_mode_without_touching_weights(tmp_path):
@@ -25,11 +25,3 @@ def test_generation_callback_samples_and_restores_train_mode_without_touching_we
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
     assert all(p.grad is None for p in model.parameters())
 
-
-def test_stop_at_step_callback_stops_training():
-    callback = StopAtStep(3)
-    control = TrainerControl()
-    callback.on_step_end(None, TrainerState(global_step=2), control)
-    assert not control.should_training_stop
-    callback.on_step_end(None, TrainerState(global_step=3), control)
-    assert control.should_training_stop
