@@ -18,10 +18,11 @@ from helpers.assets import REPO_ROOT
 
 COLAB_FREEZE = Path(__file__).parent / "data" / "colab-pip-freeze.txt"
 LOCAL_TORCH = "torch==2.13.0"  # this machine's CPU build, standing in for Colab's torch 2.11.0+cpu (cp313 only)
-# Besides requirements.txt's packages that Colab has: what the lessons and the install's resolver meet, Colab's
-# Jupyter stack, and what runs a notebook (Colab's nbclient, with its ipykernel).
-ALSO_IN_THE_VENV = ("numpy", "pandas", "pyarrow", "huggingface-hub", "fsspec", "requests", "jupyter-server",
-                    "nbclient", "nbformat")
+# Besides requirements.txt's packages that Colab has: what the lessons and the install's resolver meet (the
+# bundled model's package requires sentence-transformers), Colab's Jupyter stack, and what runs a notebook
+# (Colab's nbclient, with its ipykernel).
+ALSO_IN_THE_VENV = ("numpy", "pandas", "pyarrow", "huggingface-hub", "fsspec", "requests", "sentence-transformers",
+                    "jupyter-server", "nbclient", "nbformat")
 # Colab's pins the stand-in torch cannot install with: torch 2.13 requires setuptools>=77.0.3 (Colab: 75.2.0).
 STAND_IN_TORCH_NEEDS = ("setuptools",)
 LESSON = "01_mrpc_data_prep.ipynb"
