@@ -6,10 +6,11 @@ import math
 from dataclasses import dataclass
 from statistics import mean
 
-# Thresholds, relative to the run's own numbers, so they hold for any loss scale. Wide on purpose: lesson 08's
-# runs sit far from each of them, on every CPU kernel it was run under.
+# Thresholds, relative to the run's own numbers, so they hold for any loss scale; wide on purpose, so that a
+# run's verdict does not hang on the last digits a CPU kernel or a seed changes.
 BARELY_MOVED = 0.02  # the validation loss changed by less than 2 % over the whole run
-WORSE_THAN_START = 1.15  # an evaluation 15 % worse than the untrained model
+WORSE_THAN_START = 1.15  # an evaluation 15 % worse than the untrained model, or ...
+SPIKE = 2.0  # ... a training step's loss twice the loss the run started from
 ROSE_FROM_BEST = 1.10  # the last evaluation 10 % above the best one ...
 RISES_IN_A_ROW = 2  # ... after at least this many rises in a row
 TRAIN_FELL = 0.75  # training loss at the end below 75 % of its start
@@ -57,10 +58,10 @@ def diagnose(train_loss: dict[int, float], eval_loss: dict[int, float], window: 
     if last > ROSE_FROM_BEST * best and rises >= RISES_IN_A_ROW and train_end < TRAIN_FELL * train_start:
         return Diagnosis("overfitting", f"the validation loss rose for {rises} evaluations, {last / best - 1:.0%} "
                          f"above its best, while the training loss fell {1 - train_end / train_start:.0%}")
-    worst = max(evals)
-    if worst > WORSE_THAN_START * first:
-        return Diagnosis("learning rate too high", f"an evaluation was {worst / first - 1:.0%} worse than the "
-                         "untrained model: the updates overshoot")
+    worst, spike = max(evals), max(train)
+    if worst > WORSE_THAN_START * first or spike > SPIKE * train_start:
+        return Diagnosis("learning rate too high", f"the worst evaluation was {worst / first - 1:.0%} above the "
+                         f"untrained model's, the highest step loss {spike / train_start:.1f}× the start: erratic")
     if last <= NEAR_BEST * best and last <= IMPROVED * first:
         return Diagnosis("healthy", f"the validation loss fell {1 - last / first:.0%} and ends at its best "
                          f"(within {NEAR_BEST - 1:.0%})")

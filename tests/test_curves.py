@@ -30,7 +30,14 @@ def test_learning_rate_too_low_when_the_validation_loss_barely_moves():
 def test_learning_rate_too_high_when_an_evaluation_is_worse_than_the_untrained_model():
     found = diagnose(FLAT_TRAIN, steps([0.69, 0.58, 0.95, 0.65, 0.60], start=0, every=10))
     assert found.verdict == "learning rate too high", found
-    assert "38% worse" in found.reason
+    assert "38% above" in found.reason
+
+
+def test_learning_rate_too_high_when_a_training_step_spikes():
+    train = dict(FLAT_TRAIN) | {12: 1.6}
+    found = diagnose(train, steps([0.69, 0.60, 0.64, 0.62], start=0, every=10))
+    assert found.verdict == "learning rate too high", found
+    assert "2.3×" in found.reason
 
 
 def test_diverged_run_is_too_high():
