@@ -1,0 +1,104 @@
+"""Lesson 08's dashboard, in a real browser: TensorBoard over the logs two runs wrote, opened in Chromium.
+
+Two short runs of lesson 08's manual loop (a tiny BERT, seconds) log to TensorBoard in a temporary folder;
+``tensorboard --logdir`` serves them on 127.0.0.1; Playwright drives Debian's chromium (as in
+tests/test_jupyterlab.py) and checks that both runs are listed, that a chart of each logged tag is drawn,
+and that no request left this machine. The screenshot is saved in the test's folder and copied to
+``runs/dashboard/`` for a person to look at. CI sets COURSE_REQUIRE_BROWSER=1: there it cannot be skipped.
+"""
+
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from test_jupyterlab import CHROMIUM, free_port, require_browser
+from test_tracker import metric, tiny_data, tiny_model
+from torch.utils.tensorboard import SummaryWriter
+
+from helpers.assets import RUNS_DIR
+from helpers.lesson08 import train_and_log
+from helpers.tracking import fresh_log_dir
+
+SCREENSHOTS = RUNS_DIR / "dashboard"
+RUNS = {"healthy": 1e-3, "too-high": 5e-1}
+TAGS = ("train/loss", "eval/loss", "eval/accuracy")
+
+
+def log_runs(root):
+    for name, learning_rate in RUNS.items():
+        train, evals = tiny_data()
+        writer = SummaryWriter(fresh_log_dir(name, root))
+
+        def log(values, step, writer=writer):
+            for tag, value in values.items():
+                writer.add_scalar(tag, value, step)
+
+        train_and_log(tiny_model(), train, evals, metric(), learning_rate, 6, 2, "cpu", log=log)
+        writer.close()
+
+
+@pytest.fixture
+def dashboard(tmp_path):
+    """TensorBoard serving two runs' logs on 127.0.0.1; yields its URL."""
+    require_browser()
+    log_runs(tmp_path / "logs")
+    port = free_port()
+    log = (tmp_path / "tensorboard.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "tensorboard.main", "--logdir", str(tmp_path / "logs"),
+                               "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/data/runs", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    text = (tmp_path / "tensorboard.log").read_text()
+                    raise RuntimeError(f"TensorBoard did not start: {text}") from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+@pytest.mark.slow
+def test_dashboard_lists_the_runs_and_draws_their_charts_in_a_real_browser(dashboard, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            hosts = set()
+            page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+            page.goto(f"{dashboard}/#timeseries")
+            runs = page.locator("runs-selector")
+            for name in RUNS:
+                runs.get_by_text(name, exact=True).wait_for(timeout=60_000)
+            cards = page.locator("scalar-card")
+            for tag in TAGS:
+                card = cards.filter(has_text=tag)
+                card.locator("line-chart").first.wait_for(timeout=60_000)
+                # a drawn chart: its plotted lines are SVG paths with points in them
+                page.wait_for_function(
+                    "tag => [...document.querySelectorAll('scalar-card')].some(card => card.textContent.includes(tag)"
+                    " && [...card.querySelectorAll('line-chart path')]"
+                    ".some(p => (p.getAttribute('d') || '').length > 20))",
+                    arg=tag, timeout=60_000)
+            assert cards.filter(has_text="no/such-tag").count() == 0  # the check sees a tag that was not logged
+            shot = tmp_path / "screenshots" / "tensorboard.png"
+            shot.parent.mkdir()
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    assert hosts == {dashboard.removeprefix("http://")}, hosts
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shot, SCREENSHOTS / shot.name)
+    assert shot.stat().st_size > 10_000
