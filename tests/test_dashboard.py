@@ -7,6 +7,7 @@ and that no request left this machine. The screenshot is saved in the test's fol
 ``runs/dashboard/`` for a person to look at. CI sets COURSE_REQUIRE_BROWSER=1: there it cannot be skipped.
 """
 
+import io
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,14 @@ from helpers.tracking import fresh_log_dir
 SCREENSHOTS = RUNS_DIR / "dashboard"
 RUNS = {"healthy": 1e-3, "too-high": 5e-1}
 TAGS = ("train/loss", "eval/loss", "eval/accuracy")
+
+
+def line_pixels(png: bytes) -> int:
+    """How many pixels of a chart's canvas are drawn: darker than the white background in some channel."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return sum(min(pixel) < 200 for pixel in image.getdata())
 
 
 def log_runs(root):
@@ -84,14 +93,12 @@ def test_dashboard_lists_the_runs_and_draws_their_charts_in_a_real_browser(dashb
                 runs.get_by_text(name, exact=True).wait_for(timeout=60_000)
             cards = page.locator("scalar-card")
             for tag in TAGS:
-                card = cards.filter(has_text=tag)
-                card.locator("line-chart").first.wait_for(timeout=60_000)
-                # a drawn chart: its plotted lines are SVG paths with points in them
-                page.wait_for_function(
-                    "tag => [...document.querySelectorAll('scalar-card')].some(card => card.textContent.includes(tag)"
-                    " && [...card.querySelectorAll('line-chart path')]"
-                    ".some(p => (p.getAttribute('d') || '').length > 20))",
-                    arg=tag, timeout=60_000)
+                canvas = cards.filter(has_text=tag).locator("line-chart canvas").first
+                canvas.wait_for(timeout=60_000)
+                deadline = time.monotonic() + 60
+                while (drawn := line_pixels(canvas.screenshot())) < 30 and time.monotonic() < deadline:
+                    time.sleep(1)  # TensorBoard draws its lines on this canvas once the data has arrived
+                assert drawn >= 30, f"no line drawn in the {tag} chart ({drawn} dark pixels)"
             assert cards.filter(has_text="no/such-tag").count() == 0  # the check sees a tag that was not logged
             shot = tmp_path / "screenshots" / "tensorboard.png"
             shot.parent.mkdir()
@@ -102,3 +109,18 @@ def test_dashboard_lists_the_runs_and_draws_their_charts_in_a_real_browser(dashb
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(shot, SCREENSHOTS / shot.name)
     assert shot.stat().st_size > 10_000
+
+
+def test_line_pixels_sees_a_drawn_line_and_not_a_blank_canvas():
+    """Negative control for the browser test's chart check: a blank canvas counts no drawn pixels."""
+    from PIL import Image, ImageDraw
+
+    def png(image):
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        return buffer.getvalue()
+
+    blank = Image.new("RGB", (100, 50), "white")
+    assert line_pixels(png(blank)) == 0
+    ImageDraw.Draw(blank).line([(0, 0), (99, 49)], fill=(60, 80, 100), width=2)
+    assert line_pixels(png(blank)) > 30
