@@ -15,6 +15,7 @@ SCRIPT = REPO / "scripts" / "train_accelerate.py"
 
 
 @pytest.mark.skipif(not SCRIPT.is_file(), reason="written by notebooks/04_accelerate.ipynb")
+@pytest.mark.slow
 def test_script_trains_on_two_cpu_processes_and_evaluates_every_pair_once(tmp_path):
     results_file = tmp_path / "results.json"
     command = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2",
