@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow
 
 LESSONS = ("00_environment_check.ipynb", "01_mrpc_data_prep.ipynb")
 DIAGRAM_LESSONS = tuple(sorted(p.name for p in (REPO_ROOT / "notebooks").glob("0[2-6]_*.ipynb")))
-DIAGRAM_CELL = "helpers.diagrams"  # the cell that draws a lesson's diagram imports it from there
+DIAGRAM_CELL = "draw_"  # a lesson's diagram is drawn by a helpers.diagrams function draw_<topic>()
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 KEPT_SCREENSHOTS = RUNS_DIR / "jupyterlab"
 TOKEN = "course-smoke-test"
@@ -140,7 +140,8 @@ def run_in_jupyterlab(page, url: str, root, name: str, screenshots) -> dict:
 def rendered_diagram(page, url: str, name: str, screenshots) -> dict:
     """Open a stored lesson without running it; the picture its diagram cell shows, and a screenshot of it."""
     open_in_jupyterlab(page, url, name)
-    cell = page.locator(".jp-Notebook .jp-CodeCell").filter(has_text=DIAGRAM_CELL).first
+    picture = page.locator(".jp-OutputArea-output img")
+    cell = page.locator(".jp-Notebook .jp-CodeCell").filter(has_text=DIAGRAM_CELL).filter(has=picture).first
     image = cell.locator(".jp-OutputArea-output img").first
     image.scroll_into_view_if_needed(timeout=30_000)
     size = image.evaluate("img => [img.complete, img.naturalWidth, img.naturalHeight]")
