@@ -9,13 +9,11 @@ and that no request left this machine. The screenshot is saved in the test's fol
 
 import io
 import shutil
-import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
-from test_jupyterlab import CHROMIUM, free_port, require_browser
+from test_jupyterlab import CHROMIUM, free_port, local_server, require_browser
 from test_tracker import metric, tiny_data, tiny_model
 from torch.utils.tensorboard import SummaryWriter
 
@@ -55,26 +53,11 @@ def dashboard(tmp_path):
     require_browser()
     log_runs(tmp_path / "logs")
     port = free_port()
-    log = (tmp_path / "tensorboard.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "tensorboard.main", "--logdir", str(tmp_path / "logs"),
-                               "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    command = [sys.executable, "-m", "tensorboard.main", "--logdir", str(tmp_path / "logs"), "--host", "127.0.0.1",
+               "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/data/runs", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    text = (tmp_path / "tensorboard.log").read_text()
-                    raise RuntimeError(f"TensorBoard did not start: {text}") from None
-                time.sleep(0.5)
+    with local_server(command, f"{url}/data/runs", tmp_path / "tensorboard.log", "TensorBoard", timeout=60):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 @pytest.mark.slow

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 
 import nbformat
 import pytest
@@ -54,6 +55,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextmanager
+def local_server(command: list[str], ready_url: str, log_path, name: str, env: dict | None = None,
+                 timeout: float = 90.0):
+    """Run ``command`` (a server on 127.0.0.1) until the block ends, once ``ready_url`` answers; a server that
+    exits or stays silent past ``timeout`` is an error quoting the end of its log."""
+    log = log_path.open("w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(ready_url, timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{name} did not start: {log_path.read_text()[-2000:]}") from None
+                time.sleep(0.5)
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
 @pytest.fixture
 def jupyterlab(tmp_path):
     """A JupyterLab server on a copy of the lessons; yields its URL."""
@@ -76,28 +101,11 @@ def jupyterlab(tmp_path):
     tracker = tmp_path / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True)
     tracker.write_text('{"windowingMode": "none"}')
-    log = (tmp_path / "jupyterlab.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--ServerApp.port={port}",
-         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--ServerApp.port={port}",
+               "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}"]
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log_text = (tmp_path / 'jupyterlab.log').read_text()[-2000:]
-                    raise RuntimeError(f"JupyterLab did not start: {log_text}") from None
-                time.sleep(0.5)
+    with local_server(command, f"{url}/api/status?token={TOKEN}", tmp_path / "jupyterlab.log", "JupyterLab", env=env):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 def menu(page, top: str, item: str) -> None:
