@@ -90,7 +90,9 @@ def jupyterlab(tmp_path):
     kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}}
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROGRESS)], metadata=kernel),
                    root / "progress.ipynb")
-    failing = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("raise ValueError('broken lesson')"),
+    # The first cell sleeps so that its "[*]" prompt is on screen long enough for the started-check to see it.
+    failing = [nbformat.v4.new_code_cell("import time\n\ntime.sleep(3)"),
+               nbformat.v4.new_code_cell("raise ValueError('broken lesson')"),
                nbformat.v4.new_code_cell("y = 2")]
     nbformat.write(nbformat.v4.new_notebook(cells=failing, metadata=kernel), root / "failing.ipynb")
     port = free_port()
