@@ -2,7 +2,8 @@
 helpers.use_plain_progress_bars. Set before collection, so the kernels inherit it.
 
 At the end of a run, the time spent in each part of the suite is printed (unit tests, slow tests, the
-lessons under nbval, the solutions under nbval), so CI's log says where its minutes went."""
+lessons under nbval, the solutions under nbval), and each lesson's own time, so CI's log says where its minutes
+went."""
 
 import os
 from collections import defaultdict
@@ -15,6 +16,7 @@ os.environ.setdefault(PLAIN_PROGRESS_ENV, "1")
 
 _PART_SECONDS: dict[str, float] = defaultdict(float)
 _PART_COUNTS: dict[str, int] = defaultdict(int)
+_LESSON_SECONDS: dict[str, float] = defaultdict(float)
 
 
 def suite_part(item: pytest.Item) -> str:
@@ -41,9 +43,12 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
 
     start = time.perf_counter()
     yield
+    seconds = time.perf_counter() - start
     part = suite_part(item)
-    _PART_SECONDS[part] += time.perf_counter() - start
+    _PART_SECONDS[part] += seconds
     _PART_COUNTS[part] += 1
+    if part == "lessons (nbval)":
+        _LESSON_SECONDS[item.nodeid.split("::")[0].removeprefix("notebooks/")] += seconds
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -53,3 +58,6 @@ def pytest_terminal_summary(terminalreporter) -> None:
     for part in ("fast tests", "slow tests", "lessons (nbval)", "solutions (nbval)"):
         if part in _PART_SECONDS:
             terminalreporter.write_line(f"{part:<18} {_PART_COUNTS[part]:>4} items {_PART_SECONDS[part]:>8.1f} s")
+        if part == "lessons (nbval)":
+            for lesson, seconds in sorted(_LESSON_SECONDS.items()):
+                terminalreporter.write_line(f"  {lesson:<34} {seconds:>8.1f} s")
