@@ -4,6 +4,7 @@
     python scripts/run_notebooks.py -p profile full      # papermill parameters, as in the notebooks
     python scripts/run_notebooks.py 01 02                # only lessons whose file name starts so
     python scripts/run_notebooks.py --inplace            # refresh the committed notebooks' outputs
+    python scripts/run_notebooks.py 01 --through-tag last-hub-call   # only up to the cell tagged so
 
 Parameters go to each notebook's cell tagged ``parameters`` (papermill); a notebook that has no such
 name ignores it, and a name no selected lesson has is an error before anything runs (a typo, e.g.
@@ -123,6 +124,19 @@ def kernel_config(socket_dir: Path) -> Config:
     return config
 
 
+def cut_through_tag(notebook: Path, tag: str, folder: Path) -> Path:
+    """A copy of ``notebook`` in ``folder`` that ends with its last cell tagged ``tag``; none is an error."""
+    nb = nbformat.read(notebook, as_version=4)
+    tagged = [i for i, cell in enumerate(nb.cells) if tag in cell.metadata.get("tags", [])]
+    if not tagged:
+        raise SystemExit(f"{notebook.name} has no cell tagged {tag!r}: tag the last cell to run "
+                         "(JupyterLab: Property Inspector > Cell Tags), or leave out --through-tag")
+    nb.cells = nb.cells[:tagged[-1] + 1]
+    copy = folder / notebook.name
+    nbformat.write(nb, copy)
+    return copy
+
+
 def run_one(notebook: Path, target: Path, parameters: dict, timeout: int | None, socket_dir: Path) -> str:
     """Execute ``notebook`` into ``target``; "ok", or "failed: ..." whatever stopped it (not Ctrl-C)."""
     try:
@@ -147,9 +161,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="overwrite the committed notebooks with the executed ones (no -p allowed)")
     parser.add_argument("--timeout", type=int, default=None,
                         help="seconds allowed per cell (default: none; the full profile on a CPU takes hours)")
+    parser.add_argument("--through-tag", metavar="TAG",
+                        help="run each lesson only up to its last cell tagged TAG (not with --inplace)")
     args = parser.parse_args(argv)
     if args.inplace and args.parameter:
         parser.error("--inplace stores the notebooks' defaults: run overrides into --out instead")
+    if args.inplace and args.through_tag:
+        parser.error("--inplace stores whole lessons: run --through-tag into --out instead")
     parameters = {name: parse_value(value) for name, value in args.parameter}
     absolute_paths(parameters, os.environ)
     os.environ.setdefault(PLAIN_PROGRESS_ENV, "1")  # text bars in the stored lessons, as under nbval
@@ -158,8 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
 
     results: list[tuple[str, str, float]] = []
-    bar = tqdm(notebooks, unit="notebook", file=sys.stdout)
     with tempfile.TemporaryDirectory(prefix="course-kernels-") as sockets:
+        if args.through_tag:
+            notebooks = [cut_through_tag(nb, args.through_tag, Path(sockets)) for nb in notebooks]
+        bar = tqdm(notebooks, unit="notebook", file=sys.stdout)
         for notebook in bar:
             bar.set_description(notebook.stem)
             start = time.perf_counter()

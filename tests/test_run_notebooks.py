@@ -158,3 +158,29 @@ def test_kernels_talk_over_local_sockets_so_the_runner_prints_no_tcp_warning(les
     captured = capfd.readouterr()
     assert "1 ok" in captured.out and "running over TCP" not in captured.err + captured.out
     assert sorted(p.name for p in lessons.iterdir()) == ["01_good.ipynb", "02_bad.ipynb"]  # no sockets left there
+
+
+def test_through_tag_runs_a_lesson_only_up_to_its_last_tagged_cell(lessons, monkeypatch, tmp_path):
+    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    cells = [new_code_cell("a = 1", metadata={"tags": ["last-hub-call"]}), new_code_cell("b = 2"),
+             new_code_cell("c = 3", metadata={"tags": ["last-hub-call"]}), new_code_cell("train()")]
+    nbformat.write(new_notebook(cells=cells, metadata=kernel), lessons / "03_tagged.ipynb")
+    ran = {}
+    monkeypatch.setattr(run_notebooks.papermill, "execute_notebook",
+                        lambda notebook, target, **kwargs: ran.update(
+                            {Path(notebook).name: [c.source for c in nbformat.read(notebook, as_version=4).cells]}))
+    assert run_notebooks.main(["03", "--out", str(tmp_path / "out"), "--through-tag", "last-hub-call"]) == 0
+    assert ran == {"03_tagged.ipynb": ["a = 1", "b = 2", "c = 3"]}  # the cell after the last tag is cut
+    assert len(nbformat.read(lessons / "03_tagged.ipynb", as_version=4).cells) == 4  # the lesson is untouched
+    with pytest.raises(SystemExit, match="01_good.ipynb has no cell tagged 'last-hub-call'"):
+        run_notebooks.main(["01", "--out", str(tmp_path / "out"), "--through-tag", "last-hub-call"])
+    with pytest.raises(SystemExit):
+        run_notebooks.main(["--inplace", "--through-tag", "last-hub-call"])
+
+
+def test_the_hub_path_lessons_ci_runs_each_tag_their_last_hub_call():
+    """.ci/run runs lessons 00, 01, 03 and 05 in Hub mode only up to the cell so tagged."""
+    for notebook in run_notebooks.select(["00", "01", "03", "05"]):
+        cells = nbformat.read(notebook, as_version=4).cells
+        tagged = [c for c in cells if "last-hub-call" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, notebook.name
