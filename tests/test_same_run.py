@@ -1,7 +1,7 @@
 """The same run is the same run: the quick profile's MRPC fine-tuning at the lessons' seed, trained by the
-manual loop in lesson 03 (evaluation between epochs under ``fork_rng``), lesson 04 (the manual loop, then
-Accelerate on one process) and lesson 06 (the manual loop of its comparison), ends with the same accuracy
-and F1 in every stored lesson. (Lesson 02 seeds after building its model, so its run is another one; it
+manual loop in lesson 03 (evaluation between epochs under ``fork_rng``), lesson 04 (Accelerate on one
+process, the full run of its section 3) and lesson 06 (the manual loop of its comparison), ends with the same
+accuracy and F1 in every stored lesson. (Lesson 02 seeds after building its model, so its run is another one; it
 prints losses, not accuracy.)"""
 
 import re
@@ -14,7 +14,7 @@ from helpers.assets import REPO_ROOT
 RESULT = re.compile(r"accuracy (0\.\d{4}), F1 (0\.\d{4})")
 RUNS = {  # lesson: the line prefix that reports the final result of that run
     "03_evaluation_loop": "epoch 3: accuracy",
-    "04_accelerate": "manual loop on",
+    "04_accelerate": "epoch 3: accuracy",  # the first 3-epoch run it prints: one process, full settings
     "06_trainer_callbacks": "manual loop:",
 }
 
