@@ -160,7 +160,7 @@ def test_kernels_talk_over_local_sockets_so_the_runner_prints_no_tcp_warning(les
     assert sorted(p.name for p in lessons.iterdir()) == ["01_good.ipynb", "02_bad.ipynb"]  # no sockets left there
 
 
-def test_through_tag_runs_a_lesson_only_up_to_its_last_tagged_cell(lessons, monkeypatch, tmp_path):
+def test_through_tag_runs_a_lesson_only_up_to_its_last_tagged_cell(lessons, monkeypatch, tmp_path, capsys):
     kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
     cells = [new_code_cell("a = 1", metadata={"tags": ["last-hub-call"]}), new_code_cell("b = 2"),
              new_code_cell("c = 3", metadata={"tags": ["last-hub-call"]}), new_code_cell("train()")]
@@ -176,6 +176,7 @@ def test_through_tag_runs_a_lesson_only_up_to_its_last_tagged_cell(lessons, monk
         run_notebooks.main(["01", "--out", str(tmp_path / "out"), "--through-tag", "last-hub-call"])
     with pytest.raises(SystemExit):
         run_notebooks.main(["--inplace", "--through-tag", "last-hub-call"])
+    assert "--inplace stores whole lessons" in capsys.readouterr().err
 
 
 def test_the_hub_path_lessons_ci_runs_each_tag_their_last_hub_call():
