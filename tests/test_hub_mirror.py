@@ -27,7 +27,8 @@ def test_the_mirror_holds_the_course_repositories_with_large_files_in_lfs_and_re
     import evaluate
 
     ids = hub_mirror.build_mirror(tmp_path / "mirrors", tmp_path / "cache")
-    assert ids == ["models/bert-base-uncased", "models/gpt2", "spaces/evaluate-metric/glue", "datasets/nyu-mll/glue"]
+    assert ids == ["models/bert-base-uncased", "models/sentence-transformers/all-MiniLM-L6-v2", "models/gpt2",
+                   "spaces/evaluate-metric/glue", "datasets/nyu-mll/glue"]
     model = tmp_path / "mirrors" / "models" / "bert-base-uncased"
     pointer = (model / "model.safetensors").read_text()
     assert pointer.startswith("version https://git-lfs.github.com/spec/v1\noid sha256:")
@@ -80,6 +81,7 @@ def test_every_hub_call_of_the_lessons_goes_through_the_mirror(tmp_path):
                              timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     assert f"assets: hub (the Hub at {endpoint} answered)" in run.stdout
+    assert "model:     sentence-transformers/all-MiniLM-L6-v2 (the quick profile's" in run.stdout  # no GPU: quick
     result = run.stdout.split("RESULT ", 1)[1]
     assert result.startswith("[101, 7592, 2088, 102] 384 1024 1800 ['not_equivalent', 'equivalent']"), result
     assert "{'accuracy': 0.6666666666666666, 'f1': 0.6666666666666666}" in result
