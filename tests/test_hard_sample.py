@@ -14,6 +14,10 @@ from helpers.assets import REPO_ROOT
 
 HARD = REPO_ROOT / "data" / "mrpc_hard"
 MRPC_LESSONS = ("02", "03", "04", "06", "07", "08")  # 01 trains nothing; 05 is not MRPC
+# The suite (and so CI) runs the two lessons that raised on real MRPC before their margins depended on the data;
+# COURSE_HARD_SAMPLE=all runs every MRPC lesson (about 22 minutes more on a 2-core CPU: docs/measurements.md).
+ALWAYS = ("03", "06")
+ALL_ENV = "COURSE_HARD_SAMPLE"
 
 
 def load_generator():
@@ -71,6 +75,8 @@ def test_hard_negatives_share_more_words_than_on_the_easy_sample():
 @pytest.mark.slow
 @pytest.mark.parametrize("lesson", MRPC_LESSONS)
 def test_the_lesson_runs_on_the_hard_sample_without_raising(lesson, tmp_path):
+    if lesson not in ALWAYS and os.environ.get(ALL_ENV) != "all":
+        pytest.skip(f"{ALL_ENV}=all runs lesson {lesson} on the hard sample too (the suite runs {', '.join(ALWAYS)})")
     env = {**os.environ, "MRPC_DIR": str(HARD), "COURSE_SOURCE": "bundled", "COURSE_PROFILE": "quick",
            "COURSE_RUNS_DIR": str(tmp_path / "runs")}
     run = subprocess.run([sys.executable, "scripts/run_notebooks.py", lesson, "--out", str(tmp_path)],
