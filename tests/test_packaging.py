@@ -1,0 +1,43 @@
+"""pyproject.toml declares what requirements.txt installs: its dependencies are requirements.txt's lines, its `dev`
+extra requirements-dev.txt's, so `pip install -e .` alone gives helpers that import, and the two never drift."""
+
+import pytest
+from packaging.requirements import Requirement
+
+from helpers.assets import REPO_ROOT
+from helpers.envcheck import RUNTIME_REQUIREMENTS, TOOL_REQUIREMENTS, requirement_specs
+
+tomllib = pytest.importorskip("tomllib")  # the standard library's from Python 3.11 (the course supports 3.10)
+
+
+def declared() -> dict:
+    return tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+
+
+def disagreements(listed: dict[str, Requirement], lines: list[str]) -> list[str]:
+    """What differs between a requirements file's requirements (by name) and pyproject's lines, one line each."""
+    from_pyproject = {Requirement(line).name.lower(): Requirement(line) for line in lines}
+    return [f"{name}: requirements file {listed.get(name)} vs pyproject {from_pyproject.get(name)}"
+            for name in sorted(set(listed) | set(from_pyproject))
+            if str(listed.get(name)) != str(from_pyproject.get(name))]
+
+
+def test_pyproject_dependencies_are_requirements_txt():
+    assert disagreements(requirement_specs(RUNTIME_REQUIREMENTS), declared()["dependencies"]) == []
+
+
+def test_pyprojects_dev_extra_is_requirements_dev_txt():
+    assert disagreements(requirement_specs(TOOL_REQUIREMENTS), declared()["optional-dependencies"]["dev"]) == []
+
+
+def test_a_range_that_differs_or_a_line_missing_on_one_side_is_reported():
+    listed = requirement_specs(RUNTIME_REQUIREMENTS)
+    lines = [str(r) for r in listed.values() if r.name != "evaluate"]
+    lines = [line.replace("<2.14", "<2.99") if line.startswith("torch") else line for line in lines]
+    found = disagreements(listed, lines)
+    assert len(found) == 2 and found[0].startswith("evaluate:") and found[1].startswith("torch:")
+
+
+def test_ruff_is_pinned_to_one_minor_release():
+    ruff = requirement_specs(TOOL_REQUIREMENTS)["ruff"]
+    assert {clause.operator for clause in ruff.specifier} == {">=", "<"}, "a minor range: >=0.X,<0.Y"
