@@ -9,6 +9,7 @@ skips, with the install hint; COURSE_REQUIRE_PYTHON313=1 (CI sets it) turns that
 
 import hashlib
 import importlib.util
+import inspect
 import json
 import os
 import re
@@ -216,7 +217,9 @@ def colab_venv(python: Path, torch: str) -> tuple[Path, dict[str, str], bool]:
     its packages before the course's cell, and whether it was reused."""
     full_version = subprocess.run([python, "-c", "import sys; print(sys.version)"], capture_output=True,
                                   text=True, check=True).stdout.strip()
-    key = hashlib.sha256("\n".join([COLAB_FREEZE.read_text(), torch, full_version, *colab_packages()]).encode())
+    recipe = [COLAB_FREEZE.read_text(), torch, full_version, *colab_packages(), inspect.getsource(build_colab_venv),
+              *TORCHS_CUDA_LIBRARIES]  # a change to how the venv is built builds it again
+    key = hashlib.sha256("\n".join(recipe).encode())
     venv = CACHE / key.hexdigest()[:16] / "venv"
     pristine_file = venv / PRISTINE
     reused = pristine_file.is_file() and restore(venv / "bin" / "python", json.loads(pristine_file.read_text()))
