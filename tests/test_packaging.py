@@ -78,3 +78,10 @@ def test_the_lock_says_how_to_rebuild_and_installs_anywhere():
     assert f"--extra-index-url {write_lock.CPU_INDEX}" in LOCK_TEXT  # torch's +cpu build is on PyTorch's index
     with pytest.raises(ValueError, match="not portable"):
         write_lock.lock_text("torch @ file:///opt/wheels/torch.whl\n", "3.11.7", "Linux x86_64", "2026-01-01")
+
+
+def test_readmes_cpu_only_install_asks_for_requirements_txts_torch_range():
+    readme = (REPO_ROOT / "README.md").read_text()
+    line = next(line for line in readme.splitlines() if "--index-url https://download.pytorch.org/whl/cpu" in line)
+    asked = Requirement(line.split('pip install "', 1)[1].split('"', 1)[0])
+    assert asked.specifier == requirement_specs(RUNTIME_REQUIREMENTS)["torch"].specifier
