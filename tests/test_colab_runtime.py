@@ -136,8 +136,15 @@ def test_torch_and_colabs_jupyter_are_pinned_for_pip(tmp_path):
     assert "-e" not in colab_setup.pip_command([], tmp_path / "c.txt", with_helpers=False)
 
 
+def own_environment() -> dict[str, str]:
+    """This process's environment without what would make another interpreter see this one's packages (a
+    PYTHONPATH holding this checkout shows its helpers' egg-info to the Colab venv's pip as installed)."""
+    return {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+
+
 def venv_packages(python: Path) -> dict[str, str]:
-    listed = subprocess.run([python, "-m", "pip", "list", "--format=json"], capture_output=True, text=True, check=True)
+    listed = subprocess.run([python, "-m", "pip", "list", "--format=json"], capture_output=True, text=True, check=True,
+                            env=own_environment())
     return {normalize(p["name"]): p["version"] for p in json.loads(listed.stdout)}
 
 
@@ -157,7 +164,7 @@ def python_for(version: str) -> Path | None:
     candidates.append(shutil.which(f"python{version}") or "")
     for candidate in filter(None, candidates):
         ran = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                             capture_output=True, text=True)
+                             capture_output=True, text=True, env=own_environment())
         if ran.returncode == 0 and ran.stdout.strip() == version:
             return Path(candidate)
     return None
@@ -185,17 +192,17 @@ def colab_packages() -> list[str]:
 def build_colab_venv(venv: Path, python: Path, torch: str) -> dict[str, str]:
     """A venv of Colab's Python with Colab's torch version from PyPI and Colab's pins of :func:`colab_packages`;
     returns its packages, also written to ``PRISTINE`` inside it (last, so a cut-short build is never reused)."""
-    if venv.parent.exists():
-        shutil.rmtree(venv.parent)  # older keys: each venv is ~6.4 GB
+    if CACHE.exists():
+        shutil.rmtree(CACHE)  # this key's cut-short build, and older keys' venvs: each is ~6 GB
     venv.parent.mkdir(parents=True)
     constraints = venv.parent / "colab-constraints.txt"
     constraints.write_text("".join(f"{name}=={version}\n" for name, version in colab_pins().items()
                                    if not name.startswith(TORCHS_CUDA_LIBRARIES)))
-    subprocess.run([python, "-m", "venv", venv], check=True)
+    subprocess.run([python, "-m", "venv", venv], check=True, env=own_environment())
     # --no-compile: the lessons' imports compile what they use; byte-compiling all of torch and transformers up
     # front would only cost time.
     subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-compile", f"torch=={torch}",
-                    *colab_packages(), "--constraint", constraints], check=True)
+                    *colab_packages(), "--constraint", constraints], check=True, env=own_environment())
     packages = venv_packages(venv / "bin" / "python")
     (venv / PRISTINE).write_text(json.dumps(packages, indent=1, sort_keys=True) + "\n")
     return packages
@@ -208,7 +215,8 @@ def restore(python: Path, pristine: dict[str, str]) -> bool:
         return False
     added = sorted(set(now) - set(pristine))
     if added:
-        subprocess.run([python, "-m", "pip", "uninstall", "--quiet", "--yes", *added], check=True)
+        subprocess.run([python, "-m", "pip", "uninstall", "--quiet", "--yes", *added], check=True,
+                       env=own_environment())
     return venv_packages(python) == pristine
 
 
@@ -216,7 +224,7 @@ def colab_venv(python: Path, torch: str) -> tuple[Path, dict[str, str], bool]:
     """The cached venv for this freeze, package list, torch and Python (built when missing or no longer Colab's),
     its packages before the course's cell, and whether it was reused."""
     full_version = subprocess.run([python, "-c", "import sys; print(sys.version)"], capture_output=True,
-                                  text=True, check=True).stdout.strip()
+                                  text=True, check=True, env=own_environment()).stdout.strip()
     recipe = [COLAB_FREEZE.read_text(), torch, full_version, *colab_packages(), inspect.getsource(build_colab_venv),
               *TORCHS_CUDA_LIBRARIES]  # a change to how the venv is built builds it again
     key = hashlib.sha256("\n".join(recipe).encode())
@@ -246,11 +254,11 @@ def colab_runtime(tmp_path_factory):
     pristine = {name: version for name, version in pristine.items() if name != "python"}
     pins = colab_pins()
     assert {name: pristine.get(name) for name in colab_packages()} == {name: pins[name] for name in colab_packages()}
-    assert pristine["torch"] == torch
+    assert pristine["torch"] == torch and not ADDED_BY_THE_COURSE & set(pristine)
 
     course = tmp_path_factory.mktemp("colab") / "course"
     subprocess.run(["git", "clone", "--quiet", "--depth", "1", REPO_ROOT.as_uri(), course], check=True)
-    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env = own_environment()
     env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env['PATH']}", COURSE_DIR=str(course),
                COURSE_REPO_URL=REPO_ROOT.as_uri(), HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1",
                HF_EVALUATE_OFFLINE="1", COURSE_PLAIN_PROGRESS="1", COURSE_PROFILE="quick", COURSE_SOURCE="bundled")
