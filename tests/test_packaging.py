@@ -35,7 +35,7 @@ def test_pyprojects_dev_extra_is_requirements_dev_txt():
 def test_a_range_that_differs_or_a_line_missing_on_one_side_is_reported():
     listed = requirement_specs(RUNTIME_REQUIREMENTS)
     lines = [str(r) for r in listed.values() if r.name != "evaluate"]
-    lines = [line.replace("<2.14", "<2.99") if line.startswith("torch") else line for line in lines]
+    lines = ["torch>=0.1" if line.startswith("torch") else line for line in lines]
     found = disagreements(listed, lines)
     assert len(found) == 2 and found[0].startswith("evaluate:") and found[1].startswith("torch:")
 
