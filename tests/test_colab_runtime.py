@@ -149,7 +149,7 @@ def venv_packages(python: Path) -> dict[str, str]:
 
 
 def printed(cell) -> str:
-    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.get("outputs", []))
 
 
 def python_for(version: str) -> Path | None:
@@ -261,8 +261,9 @@ def colab_runtime(tmp_path_factory):
     env = own_environment()
     env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env['PATH']}", COURSE_DIR=str(course),
                COURSE_REPO_URL=REPO_ROOT.as_uri(), HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1",
-               HF_EVALUATE_OFFLINE="1", COURSE_PLAIN_PROGRESS="1", COURSE_PROFILE="quick", COURSE_SOURCE="bundled")
-    env.pop("COURSE_RUNS_DIR", None)
+               HF_EVALUATE_OFFLINE="1", COURSE_PLAIN_PROGRESS="1", COURSE_PROFILE="quick")
+    for name in ("COURSE_RUNS_DIR", "COURSE_SOURCE", "MRPC_DIR"):  # auto: offline, so the bundled assets
+        env.pop(name, None)
     yield venv_python, pristine, course, env
     restore(venv_python, pristine)  # the next run starts from Colab's packages again
 
@@ -326,3 +327,6 @@ def test_on_colabs_runtime_the_notebook_runs_and_changes_none_of_colabs_packages
             checked += 1
             assert printed(ran) == printed(kept), f"on Colab's versions this checked cell differs:\n{kept.source}"
     assert checked or notebook.startswith("solutions/"), "no checked cell compared: is the marker still spelled so?"
+    assert "assets: bundled (HF_HUB_OFFLINE=1)" in setup
+    failed_checks = [cell.source for cell in executed.cells if "✗" in printed(cell)]
+    assert failed_checks == [], "an exercise check printed ✗ on Colab's versions"
