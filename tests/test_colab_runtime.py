@@ -2,7 +2,7 @@
 and lesson 01's solutions run on Colab's own Python (3.13), torch (2.11, from PyPI) and published library versions
 (tests/data/colab-pip-freeze.txt) under a simulated Colab, offline, on the quick profile and the bundled assets.
 
-The venv (about 6.4 GB) is cached under runs/colab-venv/, keyed by the freeze, the package list and the Python; a
+The venv (5.2 GB) is cached under runs/colab-venv/, keyed by the freeze, the package list and the Python; a
 second run reuses it and only the lessons run again (the course's additions are uninstalled after each run, so the
 cached venv stays Colab's). CI starts from a fresh clone, so it builds the venv. Python 3.13 missing: the slow test
 skips, with the install hint; COURSE_REQUIRE_PYTHON313=1 (CI sets it) turns that skip into a failure."""
@@ -193,7 +193,7 @@ def build_colab_venv(venv: Path, python: Path, torch: str) -> dict[str, str]:
     """A venv of Colab's Python with Colab's torch version from PyPI and Colab's pins of :func:`colab_packages`;
     returns its packages, also written to ``PRISTINE`` inside it (last, so a cut-short build is never reused)."""
     if CACHE.exists():
-        shutil.rmtree(CACHE)  # this key's cut-short build, and older keys' venvs: each is ~6 GB
+        shutil.rmtree(CACHE)  # this key's cut-short build, and older keys' venvs: each is ~5 GB
     venv.parent.mkdir(parents=True)
     constraints = venv.parent / "colab-constraints.txt"
     constraints.write_text("".join(f"{name}=={version}\n" for name, version in colab_pins().items()
