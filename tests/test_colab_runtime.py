@@ -2,10 +2,11 @@
 and lesson 01's solutions run on Colab's own Python (3.13), torch (2.11, from PyPI) and published library versions
 (tests/data/colab-pip-freeze.txt) under a simulated Colab, offline, on the quick profile and the bundled assets.
 
-The venv (5.2 GB) is cached under runs/colab-venv/, keyed by the freeze, the package list and the Python; a
-second run reuses it and only the lessons run again (the course's additions are uninstalled after each run, so the
-cached venv stays Colab's). CI starts from a fresh clone, so it builds the venv. Python 3.13 missing: the slow test
-skips, with the install hint; COURSE_REQUIRE_PYTHON313=1 (CI sets it) turns that skip into a failure."""
+The venv (5.2 GB) is cached under runs/colab-venv/, keyed by the freeze, torch, the Python, the package list and
+the code that builds it; a second run reuses it and only the lessons run again (the course's additions are
+uninstalled after each run, so the cached venv stays Colab's). CI starts from a fresh clone, so it builds the venv.
+Python 3.13 missing: the slow test skips, with the install hint; COURSE_REQUIRE_PYTHON313=1 (CI sets it) turns that
+skip into a failure."""
 
 import hashlib
 import importlib.util
