@@ -23,6 +23,17 @@ def positive(name: str, value: Number | None, default: Number | None) -> Number 
     return value
 
 
+def non_negative(name: str, value: Number | None, default: Number | None) -> Number | None:
+    """``value`` if given (it must be >= 0), else ``default``: for counts where 0 means "none"."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"Setting {name}={value!r}: expected a number (or None for the profile's value).")
+    if not value >= 0:
+        raise ValueError(f"Setting {name}={value!r}: it must be 0 or more (or None for the profile's value).")
+    return value
+
+
 def take_pairs(dataset: Any, name: str, count: int | None) -> Any:
     """The first ``count`` rows of ``dataset`` (all of them for ``None``); more than it holds is an error."""
     if count is None:

@@ -9,7 +9,7 @@ from datasets import Dataset
 
 from helpers.assets import PROFILES, REPO_ROOT, resolve_assets
 from helpers.mrpc import load_mrpc
-from helpers.settings import positive, take_pairs
+from helpers.settings import non_negative, positive, take_pairs
 
 
 def test_none_means_the_default_and_a_given_value_wins():
@@ -83,3 +83,12 @@ def test_the_script_refuses_more_pairs_than_the_split_holds():
     done = run_script("--train-pairs", "5000", "--eval-pairs", "8")
     assert done.returncode != 0
     assert "Setting train_pairs=5000: the split holds only 1800 pairs" in done.stderr
+
+
+def test_non_negative_takes_zero_and_refuses_negatives():
+    assert non_negative("frozen_layers", 0, 3) == 0
+    assert non_negative("frozen_layers", None, 3) == 3
+    with pytest.raises(ValueError, match="frozen_layers=-1: it must be 0 or more"):
+        non_negative("frozen_layers", -1, 3)
+    with pytest.raises(TypeError):
+        non_negative("frozen_layers", True, 3)
