@@ -19,7 +19,7 @@ from transformers import AutoModelForSequenceClassification, get_scheduler
 
 import helpers
 from helpers.lesson01 import MRPCData, mrpc_dataloaders
-from helpers.settings import positive
+from helpers.settings import non_negative, positive
 
 
 def get_dataloaders(accelerator: Accelerator, assets: helpers.Assets, config: dict) -> MRPCData:
@@ -59,7 +59,7 @@ def training_function(config: dict) -> dict:
     data = get_dataloaders(accelerator, assets, config)
     metric = helpers.load_glue_mrpc_metric(assets)
 
-    model = AutoModelForSequenceClassification.from_pretrained(assets.checkpoint, num_labels=2)
+    model = AutoModelForSequenceClassification.from_pretrained(config["checkpoint"] or assets.checkpoint, num_labels=2)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config["lr"])
     train_dataloader, eval_dataloader, model, optimizer = accelerator.prepare(
         data.train_dataloader, data.eval_dataloader, model, optimizer
@@ -92,7 +92,7 @@ def training_function(config: dict) -> dict:
         accelerator.print(f"epoch {epoch + 1}: accuracy {scores['accuracy']:.4f}, F1 {scores['f1']:.4f}, "
                           f"loss {scores['loss']:.4f} over {scores['evaluated_pairs']} validation pairs")
 
-        if config["patience"]:  # early stopping: any process may decide, all stop together
+        if config["patience"]:  # early stopping: the main process decides, check_trigger stops every process
             if scores["accuracy"] > best_accuracy:
                 best_accuracy, epochs_without_improvement = scores["accuracy"], 0
             else:
@@ -108,6 +108,7 @@ def training_function(config: dict) -> dict:
                "epochs_run": epoch + 1,
                "num_processes": accelerator.num_processes, "distributed_type": str(accelerator.distributed_type),
                "batches_per_process": len(train_dataloader), "evaluated_pairs": scores["evaluated_pairs"],
+               "predicted_positive": scores["predicted_positive"],
                "final_lr": lr_scheduler.get_last_lr()[0], "train_seconds": train_seconds,
                "threads": torch.get_num_threads(),
                "gradient_mib": sum(p.numel() * p.element_size() for p in model.parameters() if p.requires_grad) / 2**20}
@@ -115,6 +116,9 @@ def training_function(config: dict) -> dict:
         with open(config["results_file"], "w") as handle:
             json.dump(results, handle)
     accelerator.wait_for_everyone()
+    if config["save_dir"]:  # the trained model, as `from_pretrained` reads it (the main process writes it)
+        accelerator.unwrap_model(model).save_pretrained(config["save_dir"], is_main_process=accelerator.is_main_process,
+                                                        save_function=accelerator.save)
     accelerator.end_training()
     return results
 
@@ -134,19 +138,22 @@ def main():
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--cpu", action="store_true", help="train on the CPU even if a GPU is present")
     parser.add_argument("--results-file", default="", help="write the final metrics here as JSON")
+    parser.add_argument("--checkpoint", default="", help="start from this model folder; default: the profile's")
+    parser.add_argument("--save-dir", default="", help="save the trained model to this folder")
     args = parser.parse_args()
-    profile = helpers.resolve_assets(args.source, args.profile, args.mrpc_dir, verbose=False).profile
+    assets = helpers.resolve_assets(args.source, args.profile, args.mrpc_dir, verbose=False)
+    profile = assets.profile
     try:
         config = {
-            "source": args.source, "profile": args.profile, "mrpc_dir": args.mrpc_dir, "seed": args.seed,
+            "source": assets.source, "profile": profile.name, "mrpc_dir": args.mrpc_dir, "seed": args.seed,
             "batch_size": positive("--batch-size", args.batch_size, None),
             "num_epochs": positive("--num-epochs", args.num_epochs, profile.num_epochs),
             "lr": positive("--lr", args.lr, profile.learning_rate),
             "train_pairs": positive("--train-pairs", args.train_pairs, profile.mrpc_train_pairs),
             "eval_pairs": positive("--eval-pairs", args.eval_pairs, profile.mrpc_eval_pairs),
             "cpu": args.cpu, "mixed_precision": args.mixed_precision,
-            "patience": args.patience if args.patience >= 0 else positive("--patience", args.patience, None),
-            "results_file": args.results_file,
+            "patience": non_negative("--patience", args.patience, None),
+            "results_file": args.results_file, "checkpoint": args.checkpoint, "save_dir": args.save_dir,
         }
     except ValueError as error:
         parser.error(str(error))
