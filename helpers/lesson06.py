@@ -7,27 +7,6 @@ notebook and export again; tests/test_export.py fails while the two disagree.
 import torch
 from transformers import TrainerCallback
 
-from helpers.checkpoint import capture_rng_state, restore_rng_state
-
-
-class KeepRNGThroughEvaluation(TrainerCallback):
-    """Restore the random generators after each evaluation in training, as if it had not run."""
-
-    def __init__(self):
-        self.saved = None
-
-    def on_step_end(self, args, state, control, **kwargs):
-        if control.should_evaluate:
-            self.saved = capture_rng_state()
-
-    def on_epoch_end(self, args, state, control, **kwargs):  # where eval_strategy="epoch" decides
-        self.on_step_end(args, state, control)
-
-    def on_evaluate(self, args, state, control, **kwargs):
-        if self.saved is not None:
-            restore_rng_state(self.saved)
-            self.saved = None
-
 
 class GenerationCallback(TrainerCallback):
     """Every `every` steps, generate an answer to `prompt` and record it in `samples`."""
