@@ -15,12 +15,16 @@ def qa_texts(qa_pairs: list[dict], eos: str) -> list[str]:
     return [f"{pair['question']} {pair['answer']}{eos}" for pair in qa_pairs]
 
 
-def split_qa(texts: list[str], seed: int, train_share: float = 0.8) -> tuple[list[str], list[str]]:
-    """A seeded shuffle (a copy: `texts` is left as it is), then the first 80 % for training."""
-    shuffled = texts[:]
-    random.Random(seed).shuffle(shuffled)
-    split = int(train_share * len(shuffled))
-    return shuffled[:split], shuffled[split:]
+def split_qa(qa_pairs: list[dict], seed: int, train_share: float = 0.8) -> tuple[list[dict], list[dict]]:
+    """A seeded shuffle of the facts, then the pairs of the first 80 % of facts for training and the rest held
+    out: every phrasing of a fact lands on the same side. A pair without a "fact" is a fact of its own."""
+    def fact(pair: dict) -> tuple:
+        return pair.get("family"), pair.get("fact", pair["question"])
+
+    facts = list(dict.fromkeys(map(fact, qa_pairs)))
+    random.Random(seed).shuffle(facts)
+    train_facts = set(facts[: round(train_share * len(facts))])
+    return [p for p in qa_pairs if fact(p) in train_facts], [p for p in qa_pairs if fact(p) not in train_facts]
 
 
 def split_text(text: str, eos: str) -> tuple[str, str]:

@@ -97,14 +97,27 @@ def gpt_tokenizer():
     return AutoTokenizer.from_pretrained(BUNDLED_GPT2_TOKENIZER)
 
 
-def test_qa_split_is_seeded_leaves_its_input_alone_and_keeps_eos(gpt_tokenizer):
+def test_qa_split_is_seeded_keeps_facts_whole_and_leaves_its_input_alone(gpt_tokenizer):
+    pairs = [{"family": "f", "fact": str(i // 2), "question": f"What is {i}?", "answer": f"It is {i}."}
+             for i in range(20)]  # 10 facts, each asked twice
+    original = [dict(pair) for pair in pairs]
+    train, val = split_qa(pairs, seed=42)
+    assert pairs == original and len(train) == 16 and len(val) == 4
+    assert sorted(p["question"] for p in train + val) == sorted(p["question"] for p in pairs)
+    assert not {p["fact"] for p in train} & {p["fact"] for p in val}  # no fact on both sides
+    assert (train, val) == split_qa(pairs, seed=42) and (train, val) != split_qa(pairs, seed=1)
     eos = gpt_tokenizer.eos_token
-    texts = qa_texts([{"question": f"What is {i}?", "answer": f"It is {i}."} for i in range(10)], eos)
-    original = texts[:]
-    train, val = split_qa(texts, seed=42)
-    assert texts == original and len(train) == 8 and len(val) == 2
-    assert sorted(train + val) == sorted(texts) and (train, val) == split_qa(texts, seed=42)
-    assert split_text(train[0], eos)[0].endswith("?") and not split_text(train[0], eos)[1].endswith(eos)
+    text = qa_texts(train, eos)[0]
+    assert split_text(text, eos)[0].endswith("?") and not split_text(text, eos)[1].endswith(eos)
+
+
+def test_qa_split_by_question_would_share_facts():
+    """Negative control: the same pairs split by question (each its own fact) put a fact on both sides."""
+    pairs = [{"family": "f", "fact": str(i // 2), "question": f"What is {i}?", "answer": f"It is {i}."}
+             for i in range(20)]
+    train, val = split_qa([{k: v for k, v in p.items() if k != "fact"} for p in pairs], seed=42)
+    fact_of = {p["question"]: p["fact"] for p in pairs}
+    assert {fact_of[p["question"]] for p in train} & {fact_of[p["question"]] for p in val}
 
 
 def test_encode_text_shifts_targets_by_one(gpt_tokenizer):
