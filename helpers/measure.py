@@ -171,12 +171,13 @@ def saved_for_backward(exclude: Iterable[torch.Tensor] = ()) -> Iterator[SavedTe
 
 def matmul_gflops(size: int = 2048, repeats: int = 5, device: str | torch.device = "cpu",
                   dtype: torch.dtype = torch.float32) -> float:
-    """The machine's matmul rate: median GFLOP/s of ``repeats`` (size x size) @ (size x size) products."""
+    """The machine's matmul peak: GFLOP/s of the fastest of ``repeats`` (size x size) @ (size x size) products
+    (a peak is what the machine can do, so a busy moment in one repeat does not lower it)."""
     a = torch.randn(size, size, device=device, dtype=dtype)
     b = torch.randn(size, size, device=device, dtype=dtype)
     a @ b  # warm-up: thread pool, kernel selection
     seconds = time_steps(lambda: a @ b, warmup=0, windows=repeats, window=1)
-    return 2 * size**3 / statistics.median(seconds) / 1e9
+    return 2 * size**3 / min(seconds) / 1e9
 
 
 def describe_hardware(device: torch.device) -> str:

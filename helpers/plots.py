@@ -64,11 +64,16 @@ def plot_loss_curves(ax: Axes, step_losses: list[float], epoch_val_losses: list[
     ax.legend()
 
 
-def plot_speedups(ax: Axes, speedups: dict[str, float], title: str = "Training throughput") -> None:
-    """One horizontal bar per configuration: its speed as a multiple of the baseline's (1.0 is marked);
-    green where faster, gray where not."""
+def plot_speedups(ax: Axes, speedups: dict[str, float], verdicts: dict[str, str] | None = None,
+                  title: str = "Training throughput") -> None:
+    """One horizontal bar per configuration: its speed as a multiple of the baseline's (1.0 is marked). With
+    ``verdicts`` (name: "faster", "slower" or "within the noise") the colour follows the verdict, so a bar past
+    1.0 that is within the noise stays gray; without, green where faster, gray where not."""
     names, values = list(speedups), list(speedups.values())
-    ax.barh(names, values, color=["tab:green" if v >= 1 else "tab:gray" for v in values])
+    colours = {"faster": "tab:green", "slower": "tab:red"}
+    if verdicts is None:
+        verdicts = {name: "faster" if value >= 1 else "within the noise" for name, value in speedups.items()}
+    ax.barh(names, values, color=[colours.get(verdicts[name], "tab:gray") for name in names])
     ax.axvline(1.0, color="black", linewidth=0.8)
     ax.set_xlabel("speed vs the course loop (×)")
     ax.invert_yaxis()

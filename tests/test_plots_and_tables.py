@@ -103,6 +103,15 @@ def test_plot_speedups_colours_faster_bars_and_marks_the_baseline():
     plt.close(fig)
 
 
+def test_plot_speedups_colours_follow_the_verdicts():
+    fig, ax = plt.subplots()
+    plot_speedups(ax, {"autocast": 1.04, "fused": 3.0, "pad to 128": 0.5},
+                  {"autocast": "within the noise", "fused": "faster", "pad to 128": "slower"})
+    noise, faster, slower = (bar.get_facecolor() for bar in ax.patches)
+    assert len({noise, faster, slower}) == 3  # a bar past 1.0 within the noise is not drawn as faster
+    plt.close(fig)
+
+
 def test_plot_gradient_norms_draws_each_run_and_threshold():
     fig, ax = plt.subplots()
     plot_gradient_norms(ax, {"course": [1.0, 3.0, 2.0], "tuned": [1.0, 1.5]}, {"clip 2.5": 2.5, "default 1": 1.0})
