@@ -56,21 +56,12 @@ def as_float32(history):
     return {tag: {step: float(np.float32(value)) for step, value in values.items()} for tag, values in history.items()}
 
 
-@pytest.fixture
-def no_network(monkeypatch):
-    """Any connection to an address other than this machine fails the test."""
-    connect = socket.socket.connect
-
-    def local_only(self, address):
-        host = address[0] if isinstance(address, tuple) else address
-        if isinstance(address, tuple) and host not in ("127.0.0.1", "::1", "localhost"):
-            raise AssertionError(f"tried to reach {address}")
-        return connect(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", local_only)
+# pytest-socket: any connection to an address other than this machine fails the test.
+LOCAL_ONLY = pytest.mark.allow_hosts(["127.0.0.1", "::1"])
 
 
-def test_manual_loop_logs_read_back_equal_its_history(tmp_path, no_network):
+@LOCAL_ONLY
+def test_manual_loop_logs_read_back_equal_its_history(tmp_path):
     train, evals = tiny_data()
     writer = SummaryWriter(fresh_log_dir("manual", tmp_path))
     history = train_and_log(tiny_model(), train, evals, metric(), 1e-3, STEPS, EVERY, "cpu",
@@ -81,7 +72,8 @@ def test_manual_loop_logs_read_back_equal_its_history(tmp_path, no_network):
     assert read_scalars(tmp_path / "manual") == as_float32(history)
 
 
-def test_accelerate_logs_read_back_equal_its_history(tmp_path, no_network):
+@LOCAL_ONLY
+def test_accelerate_logs_read_back_equal_its_history(tmp_path):
     train, evals = tiny_data()
     history = accelerate_and_log(tiny_model(), train, evals, metric(), 1e-3, STEPS, EVERY, log_dir=tmp_path)
     helpers.reset_accelerate_state()
@@ -89,7 +81,8 @@ def test_accelerate_logs_read_back_equal_its_history(tmp_path, no_network):
     assert len(history["train/loss"]) == STEPS
 
 
-def test_trainer_logs_read_back_equal_its_log_history(tmp_path, monkeypatch, no_network):
+@LOCAL_ONLY
+def test_trainer_logs_read_back_equal_its_log_history(tmp_path, monkeypatch):
     train, evals = tiny_data()
     monkeypatch.setenv("TENSORBOARD_LOGGING_DIR", str(tmp_path / "trainer"))
     args = TrainingArguments(tmp_path / "out", max_steps=STEPS, per_device_train_batch_size=4, learning_rate=1e-3,
@@ -139,7 +132,13 @@ def test_installed_mib_counts_tensorboard_and_nothing_for_missing_packages():
     assert installed_mib(("no-such-distribution-here",)) == 0
 
 
-def test_no_network_fixture_blocks_other_hosts(no_network):
-    """Negative control for the fixture the read-back tests use: a connection elsewhere fails."""
-    with pytest.raises(AssertionError, match="tried to reach"):
+@LOCAL_ONLY
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")  # the plugin warns as it blocks
+def test_local_only_blocks_other_hosts_and_lets_this_machine_through():
+    """Negative control for the mark the read-back tests carry (it needs the pytest-socket plugin)."""
+    from pytest_socket import SocketConnectBlockedError
+
+    with pytest.raises(SocketConnectBlockedError, match="192.0.2.1"):
         socket.create_connection(("192.0.2.1", 80), timeout=1)
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        socket.create_connection(server.getsockname(), timeout=1).close()
