@@ -40,10 +40,7 @@ _EXPORTS = {
     "metric": ["load_glue_mrpc_metric"],
     "mrpc": ["MRPC_FEATURES", "load_mrpc", "read_glue_dir"],
     "batching": ["LengthGroupedBatchSampler"],
-    "measure": [
-        "current_memory_mib", "describe_hardware", "matmul_gflops", "median_step_seconds",
-        "peak_memory_mib", "reset_peak_memory", "time_steps",
-    ],
+    "measure": ["describe_hardware", "matmul_gflops", "median_step_seconds", "time_steps"],
     "notebook": [
         "free_port", "launcher_forks_this_kernel", "markdown_table", "quiet_library_output", "reset_accelerate_state",
         "show_markdown", "show_table",

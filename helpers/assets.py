@@ -144,7 +144,14 @@ def _setting(value: str | None, env: str) -> str:
 
 
 def offline_env() -> str | None:
-    """The name of the first Hugging Face offline variable that is set, if any."""
+    """The name of the first Hugging Face offline variable that is set, if any.
+
+    Read here, on each call, rather than with ``huggingface_hub.is_offline_mode()``: that returns
+    ``huggingface_hub.constants.HF_HUB_OFFLINE``, read once when the module is first imported (a variable set
+    later is not seen, and importing it here would fix its value before :func:`resolve_assets` sets the
+    variables), and it knows nothing of ``HF_DATASETS_OFFLINE``. The truthy values are the Hub's own
+    (``ENV_VARS_TRUE_VALUES``).
+    """
     for name in OFFLINE_ENVS:
         if os.environ.get(name, "").strip().upper() in TRUTHY:
             return name

@@ -47,14 +47,18 @@ def on_colab() -> bool:
     return "google.colab" in sys.modules
 
 
+def requirement_lines(text: str) -> list[str]:
+    """The requirement lines of a requirements file's text, without comments; blank lines and options (``-r``,
+    ``-e``, ``--index-url`` ...) are left out."""
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("-")]
+
+
 def requirement_specs(path: Path = RUNTIME_REQUIREMENTS) -> dict[str, Requirement]:
-    """The named requirements of one requirements file, in its order (options, ``-r`` and ``-e`` lines are
-    skipped)."""
+    """The named requirements of one requirements file, in its order, by lower-case name (a line packaging cannot
+    parse is skipped)."""
     specs = {}
-    for line in path.read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line or line.startswith("-"):
-            continue
+    for line in requirement_lines(path.read_text()):
         try:
             requirement = Requirement(line)
         except InvalidRequirement:

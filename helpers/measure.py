@@ -1,12 +1,10 @@
-"""Measuring a stretch of code: peak memory (the GPU's allocator on CUDA, the resident set on CPU), the
-activations autograd keeps for ``backward()``, time, and whether a speed difference is above its noise."""
+"""Measuring a stretch of code: the activations autograd keeps for ``backward()``, time, and whether a speed
+difference is above its noise."""
 
 from __future__ import annotations
 
 import platform
-import resource
 import statistics
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,48 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-
-PROC = Path("/proc/self")
-
-
-def reset_peak_memory() -> None:
-    """Start a new peak: CUDA's allocator statistics, and on Linux the kernel's resident-set high-water mark."""
-    if torch.cuda.is_available():
-        torch.cuda.reset_peak_memory_stats()
-    try:
-        (PROC / "clear_refs").write_text("5")  # "5" resets VmHWM (Linux >= 4.0)
-    except OSError:
-        pass  # not Linux: the peak below is then the process's peak since it started
-
-
-def _proc_status_mib(field: str) -> float | None:
-    """A memory field of /proc/self/status (e.g. ``VmHWM``, ``VmRSS``) in MiB; None where there is none."""
-    try:
-        for line in (PROC / "status").read_text().splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-def peak_memory_mib() -> float:
-    """MiB: peak CUDA memory allocated on a GPU, else the peak resident set size since the last reset."""
-    if torch.cuda.is_available():
-        return torch.cuda.max_memory_allocated() / 2**20
-    peak = _proc_status_mib("VmHWM")
-    if peak is not None:
-        return peak
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
-
-
-def current_memory_mib() -> float:
-    """MiB in use now: CUDA memory allocated on a GPU, else the resident set size (0.0 where unknown)."""
-    if torch.cuda.is_available():
-        return torch.cuda.memory_allocated() / 2**20
-    current = _proc_status_mib("VmRSS")
-    return 0.0 if current is None else current
 
 
 def synchronize() -> None:

@@ -3,6 +3,7 @@
 A papermill parameter, a notebook's settings cell and ``scripts/train_accelerate.py``'s flags all go
 through these two functions, so ``-p num_epochs 0`` or ``--lr -1`` stops with a message that names the
 setting instead of silently running with a default (``x or default`` would turn a deliberate 0 into it).
+A count where 0 has a meaning (``--patience 0``: no early stopping) goes through :func:`non_negative` instead.
 """
 
 from __future__ import annotations
@@ -12,23 +13,26 @@ from typing import Any, TypeVar
 Number = TypeVar("Number", int, float)
 
 
+def _number(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"Setting {name}={value!r}: expected a number (or None for the profile's value).")
+
+
 def positive(name: str, value: Number | None, default: Number | None) -> Number | None:
     """``value`` if given (it must be > 0), else ``default``; ``default`` may be ``None`` ("all")."""
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"Setting {name}={value!r}: expected a number (or None for the profile's value).")
+    _number(name, value)
     if not value > 0:
         raise ValueError(f"Setting {name}={value!r}: it must be greater than 0 (or None for the profile's value).")
     return value
 
 
 def non_negative(name: str, value: Number | None, default: Number | None) -> Number | None:
-    """``value`` if given (it must be >= 0), else ``default``: for counts where 0 means "none"."""
+    """``value`` if given (it must be >= 0: 0 is a value, e.g. no early stopping), else ``default``."""
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"Setting {name}={value!r}: expected a number (or None for the profile's value).")
+    _number(name, value)
     if not value >= 0:
         raise ValueError(f"Setting {name}={value!r}: it must be 0 or more (or None for the profile's value).")
     return value

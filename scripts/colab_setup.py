@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -29,9 +28,8 @@ sys.path.insert(0, str(REPO_ROOT))  # this clone's helpers: they import only the
 from packaging.requirements import Requirement  # noqa: E402
 
 from helpers.assets import BUNDLED_PACKAGE, choose_source  # noqa: E402
-from helpers.envcheck import judge_version  # noqa: E402
+from helpers.envcheck import judge_version, requirement_lines  # noqa: E402
 
-REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 HELPERS_DISTRIBUTION = "full-training-loop-helpers"
 # Colab warns that upgrading these "can cause your runtime to repeatedly crash" (googlecolab/colabtools#1110).
 KEPT_AS_INSTALLED = ("torch", "ipython", "ipykernel", "ipywidgets", "jupyter-client", "notebook", "tornado", "pyzmq",
@@ -41,16 +39,7 @@ KEPT_AS_INSTALLED = ("torch", "ipython", "ipykernel", "ipywidgets", "jupyter-cli
 def requirements_to_install(text: str, keep_torch: bool) -> list[str]:
     """The requirement lines of a requirements file, without comments, options (``-r``, and the editable
     ``-e .``, installed from the clone's path instead) and, when ``keep_torch``, without torch."""
-    wanted = []
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line or line.startswith("-"):
-            continue
-        name = REQUIREMENT_NAME.match(line)
-        if keep_torch and name and name.group(1).lower() == "torch":
-            continue
-        wanted.append(line)
-    return wanted
+    return [line for line in requirement_lines(text) if not (keep_torch and Requirement(line).name.lower() == "torch")]
 
 
 def installed_version(name: str) -> str | None:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from tqdm import tqdm
 from traitlets.config import Config
 
@@ -45,25 +46,11 @@ def parse_value(text: str) -> object:
         return text
 
 
-def render_carriage_returns(text: str) -> str:
-    """What a terminal shows: on each line, only the text after its last carriage return."""
-    return "\n".join(line.rsplit("\r", 1)[-1] for line in text.split("\n"))
-
-
 def merge_streams(outputs: list) -> list:
-    """Join consecutive stdout/stderr chunks and keep only a progress bar's final state, as Jupyter shows it."""
-    merged: list = []
-    for output in outputs:
-        previous = merged[-1] if merged else None
-        if (output.output_type == "stream" and previous is not None and previous.output_type == "stream"
-                and previous.name == output.name):
-            previous.text += output.text
-        else:
-            merged.append(output)
-    for output in merged:
-        if output.output_type == "stream":
-            output.text = render_carriage_returns(output.text)
-    return [o for o in merged if o.output_type != "stream" or o.text.strip()]
+    """Join consecutive stdout/stderr chunks and keep only a progress bar's final state, as Jupyter shows it
+    (nbconvert's CoalesceStreamsPreprocessor); then drop the streams left blank (a bar that erased itself)."""
+    cell, _ = CoalesceStreamsPreprocessor().preprocess_cell(nbformat.NotebookNode(outputs=outputs), {}, 0)
+    return [o for o in cell.outputs if o.output_type != "stream" or o.text.strip()]
 
 
 def tidy_notebook(path: Path) -> None:

@@ -38,6 +38,16 @@ def test_datasets_offline_variable_also_counts(monkeypatch):
     assert choose_source(None)[0] == "bundled"
 
 
+@pytest.mark.parametrize("value", ["1", "ON", "yes", "True", "0", "off", ""])
+def test_an_offline_variable_counts_exactly_when_the_hub_library_would(monkeypatch, value):
+    """offline_env reads the variable on each call (huggingface_hub reads it once, at import), with the Hub's
+    own truthy values."""
+    from huggingface_hub.constants import ENV_VARS_TRUE_VALUES
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", value)
+    assert (assets.offline_env() == "HF_HUB_OFFLINE") == (value.upper() in ENV_VARS_TRUE_VALUES)
+
+
 def test_auto_uses_the_hub_when_it_answers(monkeypatch):
     monkeypatch.setattr(assets, "hub_reachable", lambda timeout=3.0: True)
     assert choose_source("auto") == ("hub", "the Hub at https://huggingface.co answered")

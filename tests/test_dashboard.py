@@ -14,7 +14,7 @@ import time
 
 import pytest
 from test_jupyterlab import CHROMIUM, free_port, local_server, require_browser
-from test_tracker import metric, tiny_data, tiny_model
+from test_tracker import VOCAB, metric, tiny_data
 from torch.utils.tensorboard import SummaryWriter
 
 from helpers.assets import RUNS_DIR
@@ -35,7 +35,7 @@ def line_pixels(png: bytes) -> int:
     return int((pixels.min(axis=-1) < 200).sum())
 
 
-def log_runs(root):
+def log_runs(root, tiny_bert):
     for name, learning_rate in RUNS.items():
         train, evals = tiny_data()
         writer = SummaryWriter(fresh_log_dir(name, root))
@@ -44,15 +44,15 @@ def log_runs(root):
             for tag, value in values.items():
                 writer.add_scalar(tag, value, step)
 
-        train_and_log(tiny_model(), train, evals, metric(), learning_rate, 6, 2, "cpu", log=log)
+        train_and_log(tiny_bert(VOCAB), train, evals, metric(), learning_rate, 6, 2, "cpu", log=log)
         writer.close()
 
 
 @pytest.fixture
-def dashboard(tmp_path):
+def dashboard(tmp_path, tiny_bert):
     """TensorBoard serving two runs' logs on 127.0.0.1; yields its URL."""
     require_browser()
-    log_runs(tmp_path / "logs")
+    log_runs(tmp_path / "logs", tiny_bert)
     port = free_port()
     command = [sys.executable, "-m", "tensorboard.main", "--logdir", str(tmp_path / "logs"), "--host", "127.0.0.1",
                "--port", str(port)]

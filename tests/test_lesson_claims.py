@@ -2,14 +2,17 @@
 
 A number that looks measured — one with a decimal point, a percentage, a ratio (``1.7×``) or a unit
 (``s``, ``ms``, ``MiB``, ``GFLOP/s``, ``it/s``) — in a markdown cell must appear in one of the lesson's
-stored outputs, or be listed in the notebook's metadata ``course_figures`` (``{"3,668": "MRPC's training
-split, course 3.2"}``): the course's published figures, and values that are settings rather than results.
+stored outputs as a whole number (``0.1`` is not in ``10.1``) or as a longer printed number rounded to the
+decimals the prose writes (``0.69`` for ``0.6931``), or be listed in the notebook's metadata ``course_figures``
+(``{"3,668": "MRPC's training split, course 3.2"}``): the course's published figures, and values that are
+settings rather than results.
 Inline code, links and section references ("chapter 3.4", "lesson 05") are not claims.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import nbformat
@@ -22,6 +25,7 @@ NUMBER = r"\d[\d,]*(?:\.\d+)?(?:e-?\d+)?"
 MEASURED = re.compile(
     rf"(?<![\w.\-/])({NUMBER})(?:\s?(%|×|x\b|s\b|ms\b|µs\b|MiB\b|MB\b|GiB\b|GB\b|GFLOP/s|TFLOP/s|it/s|samples/s|pairs/s))?"
 )
+OUTPUT_NUMBER = re.compile(rf"(?<![\d.])(?:{NUMBER})(?!\.?\d)")
 NOT_CLAIMS = [
     re.compile(r"`[^`]*`"),  # inline code: settings and calls, not results
     re.compile(r"\]\([^)]*\)"),  # link targets
@@ -56,16 +60,34 @@ def output_text(notebook: nbformat.NotebookNode) -> str:
     return "\n".join(parts).replace(",", "")
 
 
+def output_numbers(outputs: str) -> list[str]:
+    """Every whole number in ``outputs``, as printed: "10.1" is one number, and holds no "0.1"."""
+    return OUTPUT_NUMBER.findall(outputs)
+
+
+def shows(printed: list[str], number: str) -> bool:
+    """Whether a printed number is ``number``, or rounds to it: prose may round an output ("ln 2 ≈ 0.69" for a
+    printed 0.6931), to as many decimals as it writes, but "0.1" is not in "10.1" nor "3" in "3.5"."""
+    if number in printed:
+        return True
+    if "." not in number or "e" in number:
+        return False
+    decimals = len(number.split(".")[1])
+    half_unit = Decimal(5).scaleb(-decimals - 1)
+    return any("." in value and "e" not in value and len(value.split(".")[1]) > decimals
+               and abs(Decimal(value) - Decimal(number)) <= half_unit for value in printed)
+
+
 def unbacked_numbers(notebook: nbformat.NotebookNode) -> list[str]:
     """Numbers in the prose that no output shows and the metadata does not list as a course figure."""
-    outputs = output_text(notebook)
+    printed = output_numbers(output_text(notebook))
     allowed = set(notebook.metadata.get("course_figures", {}))
     missing = []
     for cell in notebook.cells:
         if cell.cell_type != "markdown":
             continue
         for number in measured_numbers(cell.source):
-            if number not in allowed and number.replace(",", "") not in outputs:
+            if number not in allowed and not shows(printed, number.replace(",", "")):
                 missing.append(number)
     return missing
 
@@ -88,3 +110,15 @@ def test_a_planted_unbacked_number_fails():
     assert unbacked_numbers(notebook) == ["12.5", "1.8"]
     notebook.metadata["course_figures"] = {"12.5": "planted", "1.8": "planted"}
     assert unbacked_numbers(notebook) == []
+
+
+def test_a_number_is_matched_whole_not_inside_another():
+    """Negative control: the old substring match took "0.1" in the prose as shown by an output's "10.1 s", and
+    "1.8×" by "21.85"; a number is now matched whole, or as the rounding of a longer printed one."""
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("Warm-up took 0.1 s, then 3 s; a 1.8× speed-up; the loss starts near 0.69."),
+        nbformat.v4.new_code_cell("print(...)", outputs=[nbformat.v4.new_output(
+            "stream", name="stdout", text="train: 10.1 s, 3.5 s, 21.85 samples/s, loss 0.6931\n")]),
+    ])
+    assert "0.1" in output_text(notebook) and "1.8" in output_text(notebook)  # what the substring match accepted
+    assert unbacked_numbers(notebook) == ["0.1", "3", "1.8"]  # 0.69: the printed 0.6931, rounded

@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification, GPT2LMHeadModel, get_scheduler
+from transformers import AutoTokenizer, GPT2LMHeadModel, get_scheduler
 
 import helpers
 from helpers.assets import BUNDLED_GPT2_TOKENIZER
@@ -29,13 +29,6 @@ def assets():
 @pytest.fixture(scope="module")
 def data(assets):
     return mrpc_dataloaders(assets, batch_size=8, seed=7, train_pairs=24, eval_pairs=20)
-
-
-def tiny_bert(vocab_size: int) -> BertForSequenceClassification:
-    torch.manual_seed(0)
-    config = BertConfig(vocab_size=vocab_size, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=32, num_labels=2)
-    return BertForSequenceClassification(config)
 
 
 def test_mrpc_dataloaders_gives_model_ready_batches_in_a_seeded_order(assets, data):
@@ -69,7 +62,7 @@ def test_choose_device_prefers_cuda_then_mps(monkeypatch):
     assert choose_device() == torch.device("cuda")
 
 
-def test_train_epoch_runs_the_course_steps_and_learns(data):
+def test_train_epoch_runs_the_course_steps_and_learns(data, tiny_bert):
     model, device = tiny_bert(len(data.tokenizer)), torch.device("cpu")
     optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3)
     steps = 8 * len(data.train_dataloader)
@@ -83,7 +76,7 @@ def test_train_epoch_runs_the_course_steps_and_learns(data):
     assert not model.training  # validation_loss leaves eval mode; train_epoch switches back itself
 
 
-def test_evaluate_model_counts_every_pair_once_and_matches_its_predictions(assets, data):
+def test_evaluate_model_counts_every_pair_once_and_matches_its_predictions(assets, data, tiny_bert):
     model = tiny_bert(len(data.tokenizer))
     scores = evaluate_model(model, data.eval_dataloader, helpers.load_glue_mrpc_metric(assets), torch.device("cpu"))
     assert len(scores["predictions"]) == len(scores["labels"]) == 20

@@ -29,6 +29,18 @@ def test_zero_and_negative_values_are_refused_by_name(value):
 def test_non_numbers_are_refused(value):
     with pytest.raises(TypeError, match="num_epochs"):
         positive("num_epochs", value, 3)
+    with pytest.raises(TypeError, match="patience"):
+        non_negative("patience", value, 0)
+
+
+def test_a_count_where_zero_means_something_takes_zero_and_refuses_negatives():
+    """``--patience 0`` (no early stopping) is a value; a negative one is refused as "0 or more", not "> 0"."""
+    assert non_negative("patience", 0, 2) == 0
+    assert non_negative("patience", 3, 0) == 3
+    assert non_negative("patience", None, 2) == 2
+    for value in (-2, -1e-5, float("nan")):
+        with pytest.raises(ValueError, match=rf"Setting --patience={value!r}: it must be 0 or more"):
+            non_negative("--patience", value, 0)
 
 
 def test_take_pairs_keeps_the_first_rows_and_refuses_more_than_the_split_holds():

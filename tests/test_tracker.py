@@ -13,7 +13,7 @@ import torch
 from datasets import Dataset
 from torch.utils.data import DataLoader
 from torch.utils.tensorboard import SummaryWriter
-from transformers import BertConfig, BertForSequenceClassification, Trainer, TrainingArguments, set_seed
+from transformers import Trainer, TrainingArguments
 
 import helpers
 from helpers.lesson08 import accelerate_and_log, train_and_log
@@ -21,6 +21,7 @@ from helpers.metric import LOCAL_GLUE_MRPC
 from helpers.tracking import fresh_log_dir, installed_mib, read_scalars
 
 STEPS, EVERY = 6, 2
+VOCAB = 50  # tiny_data's token ids are below it
 TAGS = ("train/loss", "eval/loss", "eval/accuracy")
 
 
@@ -32,18 +33,11 @@ class Collate:
 
 def tiny_data():
     generator = torch.Generator().manual_seed(0)
-    ids = torch.randint(0, 50, (24, 6), generator=generator)
+    ids = torch.randint(0, VOCAB, (24, 6), generator=generator)
     rows = [{"input_ids": ids[i], "labels": int(ids[i, 0] % 2)} for i in range(24)]
     train = DataLoader(rows[:16], batch_size=4, shuffle=True, collate_fn=Collate(),
                        generator=torch.Generator().manual_seed(0))
     return train, DataLoader(rows[16:], batch_size=4, collate_fn=Collate())
-
-
-def tiny_model():
-    set_seed(0)
-    config = BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=32, max_position_embeddings=16, num_labels=2)
-    return BertForSequenceClassification(config)
 
 
 def metric():
@@ -56,24 +50,15 @@ def as_float32(history):
     return {tag: {step: float(np.float32(value)) for step, value in values.items()} for tag, values in history.items()}
 
 
-@pytest.fixture
-def no_network(monkeypatch):
-    """Any connection to an address other than this machine fails the test."""
-    connect = socket.socket.connect
-
-    def local_only(self, address):
-        host = address[0] if isinstance(address, tuple) else address
-        if isinstance(address, tuple) and host not in ("127.0.0.1", "::1", "localhost"):
-            raise AssertionError(f"tried to reach {address}")
-        return connect(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", local_only)
+# pytest-socket: any connection to an address other than this machine fails the test.
+LOCAL_ONLY = pytest.mark.allow_hosts(["127.0.0.1", "::1"])
 
 
-def test_manual_loop_logs_read_back_equal_its_history(tmp_path, no_network):
+@LOCAL_ONLY
+def test_manual_loop_logs_read_back_equal_its_history(tmp_path, tiny_bert):
     train, evals = tiny_data()
     writer = SummaryWriter(fresh_log_dir("manual", tmp_path))
-    history = train_and_log(tiny_model(), train, evals, metric(), 1e-3, STEPS, EVERY, "cpu",
+    history = train_and_log(tiny_bert(VOCAB), train, evals, metric(), 1e-3, STEPS, EVERY, "cpu",
                             log=lambda values, step: [writer.add_scalar(k, v, step) for k, v in values.items()])
     writer.close()
     assert list(history["train/loss"]) == list(range(1, STEPS + 1))
@@ -81,15 +66,17 @@ def test_manual_loop_logs_read_back_equal_its_history(tmp_path, no_network):
     assert read_scalars(tmp_path / "manual") == as_float32(history)
 
 
-def test_accelerate_logs_read_back_equal_its_history(tmp_path, no_network):
+@LOCAL_ONLY
+def test_accelerate_logs_read_back_equal_its_history(tmp_path, tiny_bert):
     train, evals = tiny_data()
-    history = accelerate_and_log(tiny_model(), train, evals, metric(), 1e-3, STEPS, EVERY, log_dir=tmp_path)
+    history = accelerate_and_log(tiny_bert(VOCAB), train, evals, metric(), 1e-3, STEPS, EVERY, log_dir=tmp_path)
     helpers.reset_accelerate_state()
     assert read_scalars(tmp_path / "accelerate") == as_float32(history)
     assert len(history["train/loss"]) == STEPS
 
 
-def test_trainer_logs_read_back_equal_its_log_history(tmp_path, monkeypatch, no_network):
+@LOCAL_ONLY
+def test_trainer_logs_read_back_equal_its_log_history(tmp_path, monkeypatch, tiny_bert):
     train, evals = tiny_data()
     monkeypatch.setenv("TENSORBOARD_LOGGING_DIR", str(tmp_path / "trainer"))
     args = TrainingArguments(tmp_path / "out", max_steps=STEPS, per_device_train_batch_size=4, learning_rate=1e-3,
@@ -99,7 +86,8 @@ def test_trainer_logs_read_back_equal_its_log_history(tmp_path, monkeypatch, no_
     dataset = Dataset.from_list([{"input_ids": r["input_ids"].tolist(), "labels": r["labels"]} for r in rows])
     eval_rows = [{"input_ids": b["input_ids"][i].tolist(), "labels": int(b["labels"][i])} for b in evals for i in
                  range(len(b["labels"]))]
-    trainer = Trainer(model=tiny_model(), args=args, train_dataset=dataset, eval_dataset=Dataset.from_list(eval_rows),
+    trainer = Trainer(model=tiny_bert(VOCAB), args=args, train_dataset=dataset,
+                      eval_dataset=Dataset.from_list(eval_rows),
                       compute_metrics=lambda p: metric().compute(predictions=p.predictions.argmax(-1),
                                                                  references=p.label_ids))
     trainer.train()
@@ -139,7 +127,13 @@ def test_installed_mib_counts_tensorboard_and_nothing_for_missing_packages():
     assert installed_mib(("no-such-distribution-here",)) == 0
 
 
-def test_no_network_fixture_blocks_other_hosts(no_network):
-    """Negative control for the fixture the read-back tests use: a connection elsewhere fails."""
-    with pytest.raises(AssertionError, match="tried to reach"):
+@LOCAL_ONLY
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")  # the plugin warns as it blocks
+def test_local_only_blocks_other_hosts_and_lets_this_machine_through():
+    """Negative control for the mark the read-back tests carry (it needs the pytest-socket plugin)."""
+    from pytest_socket import SocketConnectBlockedError
+
+    with pytest.raises(SocketConnectBlockedError, match="192.0.2.1"):
         socket.create_connection(("192.0.2.1", 80), timeout=1)
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        socket.create_connection(server.getsockname(), timeout=1).close()
