@@ -100,7 +100,8 @@ def test_lesson_04s_launches_run_on_a_simulated_colab_cpu_runtime(tmp_path):
     import sys
 
     config = {"source": "bundled", "profile": "quick", "mrpc_dir": "", "seed": 0, "batch_size": 4, "num_epochs": 1,
-              "lr": 1e-4, "train_pairs": 16, "eval_pairs": 8, "cpu": True, "mixed_precision": "no", "patience": 0}
+              "lr": 1e-4, "train_pairs": 16, "eval_pairs": 8, "cpu": True, "mixed_precision": "no", "patience": 0,
+              "checkpoint": "", "save_dir": ""}
     code = COLAB_LAUNCH.format(scripts=str(REPO_ROOT / "scripts"), script=str(REPO_ROOT / "scripts" /
                                "train_accelerate.py"), config=config, results=str(tmp_path / "results"))
     env = {**__import__("os").environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "HF_EVALUATE_OFFLINE": "1"}
