@@ -91,7 +91,7 @@ for processes in (1, 2):
 
 
 @pytest.mark.slow
-def test_lesson_04s_launches_run_on_a_simulated_colab_cpu_runtime(tmp_path):
+def test_lesson_04s_launches_run_on_a_simulated_colab_cpu_runtime(tmp_path, lesson_04_config):
     """What Colab changes for lesson 04 is who launches: accelerate's notebook_launcher there runs a
     2-process launch once, in the kernel. Lesson 04's launcher (its own line, on its own training function and
     script, a few pairs) must run 1 process in the kernel and start 2 real ones with `accelerate launch`.
@@ -99,9 +99,8 @@ def test_lesson_04s_launches_run_on_a_simulated_colab_cpu_runtime(tmp_path):
     import json
     import sys
 
-    config = {"source": "bundled", "profile": "quick", "mrpc_dir": "", "seed": 0, "batch_size": 4, "num_epochs": 1,
-              "lr": 1e-4, "train_pairs": 16, "eval_pairs": 8, "cpu": True, "mixed_precision": "no", "patience": 0,
-              "checkpoint": "", "save_dir": ""}
+    config = {**lesson_04_config(tmp_path), "source": "bundled", "mrpc_dir": "", "checkpoint": "", "save_dir": "",
+              "seed": 0, "batch_size": 4, "num_epochs": 1, "train_pairs": 16, "eval_pairs": 8, "cpu": True}
     code = COLAB_LAUNCH.format(scripts=str(REPO_ROOT / "scripts"), script=str(REPO_ROOT / "scripts" /
                                "train_accelerate.py"), config=config, results=str(tmp_path / "results"))
     env = {**__import__("os").environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "HF_EVALUATE_OFFLINE": "1"}

@@ -3,13 +3,10 @@ branches: Colab or Kaggle with a CPU runtime, one GPU or several, and elsewhere 
 `portable_launcher`, which makes that choice behind notebook_launcher's own call."""
 
 
-import ast
 import importlib.util
 import sys
-from pathlib import Path
 
 import IPython
-import nbformat
 import pytest
 import torch
 
@@ -66,25 +63,7 @@ def test_script_flags_spell_a_config_as_the_scripts_command_line():
                                     "--patience", "0", "--mixed-precision", "no", "--seed", "0"]
 
 
-def lesson_04_config(folder: Path) -> dict:
-    """The config lesson 04 builds: its keys from the cell that builds it, its values as that cell's stored output
-    prints them; the keys the print leaves out (paths) get a path in ``folder``."""
-    for cell in nbformat.read(REPO_ROOT / "notebooks" / "04_accelerate.ipynb", as_version=4).cells:
-        try:
-            body = ast.parse(cell.source).body if cell.cell_type == "code" else []
-        except SyntaxError:  # a cell magic (%%writefile)
-            continue
-        built = [node.value for node in body if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)
-                 and [ast.unparse(target) for target in node.targets] == ["config"]]
-        if built:
-            break
-    else:
-        raise AssertionError("lesson 04 has no cell that builds `config = {...}`")
-    printed = ast.literal_eval("".join(output["text"] for output in cell.outputs))
-    return {key: printed.get(key, str(folder / key)) for key in map(ast.literal_eval, built[0].keys)}
-
-
-def test_lesson_04s_config_reaches_its_script_unchanged_through_the_flags(tmp_path, monkeypatch):
+def test_lesson_04s_config_reaches_its_script_unchanged_through_the_flags(tmp_path, monkeypatch, lesson_04_config):
     """What portable_launcher hands `accelerate launch`: script_flags of lesson 04's config, which the script's
     own command line must read back into the same config (a key without its flag, a value of another type or a
     setting the script drops would differ). Each number and switch is moved off the lesson's value first, so a flag
