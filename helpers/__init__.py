@@ -36,7 +36,6 @@ if os.environ.get(PLAIN_PROGRESS_ENV) == "1":
 
 _EXPORTS = {
     "assets": ["PROFILES", "RUNS_DIR", "Assets", "Profile", "resolve_assets"],
-    "checkpoint": ["CheckpointError", "load_checkpoint", "save_checkpoint", "save_pretrained_atomically"],
     "metric": ["load_glue_mrpc_metric"],
     "mrpc": ["MRPC_FEATURES", "load_mrpc", "read_glue_dir"],
     "batching": ["LengthGroupedBatchSampler"],
