@@ -3,6 +3,6 @@
 The lessons call :mod:`benchmarks.timing`; ``python benchmarks/run.py`` prints lesson 07's comparisons headless.
 """
 
-from .timing import Verdict, compare_table, from_times, matmul_gflops, time_steps, verdict, verdict_table
+from .timing import Comparison, Verdict, compare, compare_table, from_times, time_steps, verdict, verdict_table
 
-__all__ = ["Verdict", "compare_table", "from_times", "matmul_gflops", "time_steps", "verdict", "verdict_table"]
+__all__ = ["Comparison", "Verdict", "compare", "compare_table", "from_times", "time_steps", "verdict", "verdict_table"]

@@ -91,6 +91,40 @@ def verdict(baseline: Measurement, candidate: Measurement) -> Verdict:
     return Verdict(baseline, candidate)
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """Candidates timed together, each judged against the one named ``baseline``."""
+
+    label: str
+    baseline: str
+    measurements: dict[str, Measurement]
+
+    @property
+    def verdicts(self) -> dict[str, Verdict]:
+        base = self.measurements[self.baseline]
+        return {name: verdict(base, m) for name, m in self.measurements.items() if name != self.baseline}
+
+    def faster(self) -> list[str]:
+        """The candidates faster than the baseline beyond the noise, the fastest first."""
+        return sorted((name for name, v in self.verdicts.items() if v.word == FASTER),
+                      key=lambda name: self.measurements[name].median)
+
+    def table(self) -> str:
+        return f"**{self.label}**\n\n{verdict_table(self.verdicts)}"
+
+    def _repr_markdown_(self) -> str:  # a notebook shows the table
+        return self.table()
+
+
+def compare(candidates: Mapping[str, Callable[[], object]], *, baseline: str, label: str, min_run_time: float = 1.0,
+            rounds: int = 3) -> Comparison:
+    """:func:`time_steps` over the candidates (``baseline`` among them), kept by name for their verdicts."""
+    if baseline not in candidates:
+        raise ValueError(f"the baseline {baseline!r} is not among the candidates {list(candidates)}")
+    measurements = time_steps(candidates, label=label, min_run_time=min_run_time, rounds=rounds)
+    return Comparison(label, baseline, {m.task_spec.sub_label: m for m in measurements})
+
+
 def compare_table(measurements: Sequence[Measurement]) -> str:
     """torch.utils.benchmark's ``Compare`` table: one row per candidate, medians in a shared unit."""
     compare = Compare(list(measurements))
@@ -106,13 +140,3 @@ def verdict_table(verdicts: Mapping[str, Verdict]) -> str:
         lines.append(f"| {name} | {v.baseline.task_spec.sub_label} | {v.baseline.median:.4g} "
                      f"| {v.candidate.median:.4g} | {v.speedup:.2f}× | {v.noise:.0%} | {v.word} |")
     return "\n".join(lines)
-
-
-def matmul_gflops(size: int = 2048, *, min_run_time: float = 0.5, device: str | torch.device = "cpu",
-                  dtype: torch.dtype = torch.float32) -> float:
-    """The machine's matmul peak: GFLOP/s of the fastest (size x size) @ (size x size) product timed (a peak is
-    what the machine can do, so a busy moment does not lower it)."""
-    a = torch.randn(size, size, device=device, dtype=dtype)
-    b = torch.randn(size, size, device=device, dtype=dtype)
-    measurement = time_steps({"matmul": lambda: a @ b}, label="matmul", min_run_time=min_run_time, rounds=1)[0]
-    return 2 * size**3 / min(measurement.times) / 1e9

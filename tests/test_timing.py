@@ -3,10 +3,8 @@
 import time
 
 import pytest
-import torch
 
-from benchmarks import timing
-from benchmarks.timing import compare_table, from_times, matmul_gflops, time_steps, verdict, verdict_table
+from benchmarks.timing import Comparison, compare, compare_table, from_times, time_steps, verdict, verdict_table
 
 
 def measured(name, times):
@@ -59,13 +57,20 @@ def test_tables_name_every_candidate_and_its_verdict():
     assert rows[2] == "| half the work | baseline | 1 | 0.5 | 2.00× | 2% | faster |"
 
 
-def test_matmul_gflops_counts_two_flops_per_multiply_add_over_the_fastest_block(monkeypatch):
-    timed = []
+def test_a_comparison_judges_each_candidate_against_its_baseline():
+    steps = {"slow": lambda: time.sleep(0.004), "fast": lambda: None, "also slow": lambda: time.sleep(0.004)}
+    comparison = compare(steps, baseline="slow", label="sleeps", min_run_time=0.06, rounds=2)
+    assert list(comparison.measurements) == ["slow", "fast", "also slow"]
+    assert set(comparison.verdicts) == {"fast", "also slow"}
+    assert comparison.verdicts["fast"].speedup > 1  # no sleep takes less than a 4 ms sleep: a floor, not a race
+    assert comparison.table().startswith("**sleeps**\n\n| candidate | baseline |")
+    assert comparison._repr_markdown_() == comparison.table()
+    with pytest.raises(ValueError, match="baseline 'none' is not among"):
+        compare(steps, baseline="none", label="sleeps")
 
-    def fake_time_steps(candidates, **kwargs):
-        timed.append(candidates["matmul"]().shape)
-        return [measured("matmul", [0.5, 0.002, 0.001])]  # the peak: the fastest, not the median
 
-    monkeypatch.setattr(timing, "time_steps", fake_time_steps)
-    assert matmul_gflops(size=256) == pytest.approx(2 * 256**3 / 0.001 / 1e9)
-    assert timed == [torch.Size([256, 256])]
+def test_faster_lists_only_verdicts_beyond_the_noise_fastest_first():
+    comparison = Comparison("t", "baseline", {"baseline": BASELINE, "half": measured("half", [0.5, 0.51, 0.49]),
+                                              "quarter": measured("quarter", [0.25, 0.26, 0.24]),
+                                              "same": measured("same", [1.0, 1.01, 0.99])})
+    assert comparison.faster() == ["quarter", "half"]
