@@ -28,9 +28,10 @@ def test_the_lesson_and_the_script_time_the_same_comparisons():
 
 @pytest.mark.slow
 def test_run_prints_every_table_with_its_verdicts(tmp_path):
-    """A tiny run: 16 pairs, one epoch, short timings. Every comparison prints its table, each candidate a verdict."""
+    """A tiny run: 40 pairs (5 steps, 2 of them warm-up), one epoch, short timings. Every comparison prints its
+    table, each candidate a verdict."""
     command = [sys.executable, str(REPO_ROOT / "benchmarks" / "run.py"), "--source", "bundled", "--profile", "quick",
-               "--train-pairs", "16", "--epochs", "1", "--min-run-time", "0.05"]
+               "--train-pairs", "40", "--epochs", "1", "--min-run-time", "0.05"]
     result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
