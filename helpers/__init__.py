@@ -39,7 +39,7 @@ _EXPORTS = {
     "metric": ["load_glue_mrpc_metric"],
     "mrpc": ["MRPC_FEATURES", "load_mrpc", "read_glue_dir"],
     "batching": ["LengthGroupedBatchSampler"],
-    "measure": ["describe_hardware", "matmul_gflops", "median_step_seconds", "time_steps"],
+    "measure": ["describe_hardware"],
     "notebook": [
         "free_port", "launcher_forks_this_kernel", "markdown_table", "quiet_library_output", "reset_accelerate_state",
         "show_markdown", "show_table",

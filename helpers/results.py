@@ -1,4 +1,4 @@
-"""One schema for the measurements lessons 06 and 07 save and ``benchmarks/run.py`` prints.
+"""One schema for the measurements lesson 06 saves, and the table it prints from them.
 
 A results file is JSON::
 

@@ -1,37 +1,21 @@
 """Lesson 07's exercise checks: the reference solutions pass, typical wrong answers fail with their hint, and an
 unattempted starter reads "not attempted"."""
 
-import random
-
 import torch
 
 from helpers.exercises import NOT_ATTEMPTED
-from helpers.exercises.lesson07 import check_bucket_sampler, check_largest_micro_batch, check_token_budget_batches
+from helpers.exercises.lesson07 import check_largest_micro_batch, check_loss_scale, check_token_budget_batches
 
 
 def largest_micro_batch(batch_size, budget_mib, memory_mib):
     return max(size for size in range(1, batch_size + 1) if batch_size % size == 0 and memory_mib(size) <= budget_mib)
 
 
-class BucketBatchSampler(torch.utils.data.Sampler):
-    def __init__(self, lengths, batch_size, seed=0, width=4):
-        self.lengths, self.batch_size, self.seed, self.width, self.epoch = list(lengths), batch_size, seed, width, 0
-
-    def _batches(self, epoch):
-        generator = torch.Generator().manual_seed(self.seed * 1000 + epoch)
-        buckets = {}
-        for i in torch.randperm(len(self.lengths), generator=generator).tolist():
-            buckets.setdefault(self.lengths[i] // self.width, []).append(i)
-        pool = [i for key in sorted(buckets) for i in buckets[key]]  # buckets in length order, shuffled inside
-        batches = [pool[i:i + self.batch_size] for i in range(0, len(pool), self.batch_size)]
-        return [batches[k] for k in torch.randperm(len(batches), generator=generator).tolist()]
-
-    def __iter__(self):
-        self.epoch += 1
-        yield from self._batches(self.epoch - 1)
-
-    def __len__(self):
-        return -(-len(self.lengths) // self.batch_size)
+def choose_loss_scale(gradients):
+    scale = 2.0 ** 40
+    while not torch.isfinite((gradients * scale).half()).all():
+        scale /= 2
+    return scale
 
 
 def token_budget_batches(lengths, max_tokens, multiple=8):
@@ -52,18 +36,12 @@ def not_yet(*args, **kwargs):
 
 def test_reference_solutions_pass():
     assert check_largest_micro_batch(largest_micro_batch, quiet=True).passed is True
-    assert check_bucket_sampler(BucketBatchSampler, quiet=True).passed is True
+    assert check_loss_scale(choose_loss_scale, quiet=True).passed is True
     assert check_token_budget_batches(token_budget_batches, quiet=True).passed is True
 
 
-def test_the_lesson_samplers_own_answer_passes_exercise_2_too():
-    from helpers.batching import LengthGroupedBatchSampler
-
-    assert check_bucket_sampler(LengthGroupedBatchSampler, quiet=True).passed is True
-
-
 def test_unattempted_starters_say_so(capsys):
-    for check in (check_largest_micro_batch, check_bucket_sampler, check_token_budget_batches):
+    for check in (check_largest_micro_batch, check_loss_scale, check_token_budget_batches):
         verdict = check(not_yet)
         assert verdict.passed is None and not verdict
         assert NOT_ATTEMPTED in capsys.readouterr().out
@@ -100,54 +78,35 @@ def test_micro_batch_wrong_answers_get_their_hint():
     assert "as an int" in hint(check_largest_micro_batch, lambda *args: 4.0)
 
 
-class Sorted(BucketBatchSampler):
-    def __iter__(self):
-        order = sorted(range(len(self.lengths)), key=self.lengths.__getitem__)
-        yield from (order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size))
+def test_loss_scale_wrong_answers_get_their_hint():
+    def exact_ratio(gradients):  # 65504 / max: not a power of two
+        return 65504 / gradients.abs().max().item()
+
+    def at_least_one(gradients):
+        return max(choose_loss_scale(gradients), 1.0)
+
+    def signed_max(gradients):  # the largest value, not the largest magnitude
+        return choose_loss_scale(gradients.clamp(min=0))
+
+    def twice_too_large(gradients):
+        return 2 * choose_loss_scale(gradients)
+
+    def half_of_it(gradients):  # safe, but loses small gradients it could keep
+        return choose_loss_scale(gradients) / 2
+
+    assert "not a power of two" in hint(check_loss_scale, exact_ratio)
+    assert "only a scale below 1" in hint(check_loss_scale, at_least_one)
+    assert "negative gradients count too" in hint(check_loss_scale, signed_max)
+    assert "the scale is too large" in hint(check_loss_scale, twice_too_large)
+    assert "also keeps every gradient finite" in hint(check_loss_scale, half_of_it)
+    assert "as a number" in hint(check_loss_scale, lambda g: True)
 
 
-class SameEveryEpoch(BucketBatchSampler):
-    def __iter__(self):
-        yield from self._batches(0)
-
-
-class Unseeded(BucketBatchSampler):
-    def __iter__(self):
-        self.epoch += 1
-        yield from self._batches(random.randrange(10**9))
-
-
-class Random(BucketBatchSampler):
-    def __iter__(self):
-        order = torch.randperm(len(self.lengths), generator=torch.Generator().manual_seed(self.seed + self.epoch))
-        self.epoch += 1
-        yield from (order[i:i + self.batch_size].tolist() for i in range(0, len(order), self.batch_size))
-
-
-class DropsTheShortBatch(BucketBatchSampler):
-    def __iter__(self):
-        yield from (b for b in super().__iter__() if len(b) == self.batch_size)
-
-
-class WrongLength(BucketBatchSampler):
-    def __len__(self):
-        return len(self.lengths)
-
-
-class OneBatchPerBucket(BucketBatchSampler):
-    def _batches(self, epoch):
-        batches = super()._batches(epoch)
-        return [[i] for batch in batches[:60] for i in batch] + batches[60:]
-
-
-def test_sampler_wrong_answers_get_their_hint():
-    assert "in order of length" in hint(check_bucket_sampler, Sorted)
-    assert "repeated the first" in hint(check_bucket_sampler, SameEveryEpoch)
-    assert "same seed gave other epochs" in hint(check_bucket_sampler, Unseeded)
-    assert "similar length" in hint(check_bucket_sampler, Random)
-    assert "exactly one batch" in hint(check_bucket_sampler, DropsTheShortBatch)
-    assert "len(sampler) is 203" in hint(check_bucket_sampler, WrongLength)
-    assert "too many small batches" in hint(check_bucket_sampler, OneBatchPerBucket)
+def test_the_summary_shows_what_the_scale_saves():
+    message = check_loss_scale(choose_loss_scale, quiet=True).message
+    assert message.startswith("gradients of 1e-7 × randn: ") and "0% after × 2^" in message
+    unscaled = int(message.split(": ")[1].split("%")[0])
+    assert unscaled >= 10  # a tenth of such gradients vanish in float16 without a scale: what the scale is for
 
 
 def test_token_budget_wrong_answers_get_their_hint():

@@ -1,14 +1,10 @@
-"""The one results schema that lessons 06 and 07 write and benchmarks/run.py prints."""
+"""The results schema lesson 06 writes: checked on save and on load, printed as one table."""
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
 from helpers.results import SCHEMA, ResultsError, load_results, results_table, save_results
-
-LESSON_07_FILE = Path(__file__).parent / "data" / "lesson07_results.json"  # written by a real run of lesson 07
 
 ROWS = [{"name": "course loop", "seconds": 0.8, "accuracy": 0.87, "f1": 0.91},
         {"name": "padding: dynamic", "seconds": 0.4, "note": "14% padding"},
@@ -64,15 +60,6 @@ def test_load_says_what_is_wrong(tmp_path, text, message):
 def test_missing_file_says_to_run_the_lesson(tmp_path):
     with pytest.raises(FileNotFoundError, match="run the lesson"):
         load_results(tmp_path / "none.json")
-
-
-def test_a_file_lesson_07_really_wrote(tmp_path):
-    results = load_results(shutil.copy(LESSON_07_FILE, tmp_path / "results.json"))
-    table = results_table(results)
-    names = [row["name"] for row in results["rows"]]
-    assert names[0] == "course loop (full run)" and names[-1] == "tuned loop (full run)"
-    assert "padding: dynamic (course)" in names
-    assert f"| course loop (full run) | {results['rows'][0]['seconds']:.3f} | 1.00× course loop (full run) |" in table
 
 
 def test_atomic_file_keeps_the_old_file_when_writing_fails(tmp_path):

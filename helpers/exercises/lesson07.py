@@ -1,5 +1,5 @@
-"""Checks for lesson 07's exercises: a micro-batch that fits a memory budget, a batch sampler of your own,
-and batches cut by a token budget with lengths padded to a multiple."""
+"""Checks for lesson 07's exercises: a micro-batch that fits a memory budget, a loss scale for float16, and
+batches cut by a token budget with lengths padded to a multiple."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import math
 import numbers
 import random
 from collections.abc import Callable, Sequence
+
+import torch
 
 from . import exercise, expect
 
@@ -55,48 +57,55 @@ def _lengths(count: int, low: int, high: int, seed: int = 0) -> list[int]:
     return [rng.randint(low, high) for _ in range(count)]
 
 
-def _random_batches(count: int, batch_size: int, seed: int = 1) -> list[list[int]]:
-    order = list(range(count))
-    random.Random(seed).shuffle(order)
-    return [order[i:i + batch_size] for i in range(0, count, batch_size)]
+def _gauss(count: int, scale: float, seed: int) -> list[float]:
+    """Normal draws from Python's generator: the same numbers on every CPU (torch.randn's vector path may not be)."""
+    rng = random.Random(seed)
+    return [scale * rng.gauss(0, 1) for _ in range(count)]
 
 
-@exercise("07.2 · a batch sampler of your own")
-def check_bucket_sampler(sampler_class: type) -> str:
-    """``sampler_class(lengths, batch_size, seed=...)`` must be a batch sampler: every index once per epoch,
-    little padding, a new order each epoch and the same epochs for the same seed, and ``len()`` = batches."""
-    lengths, batch_size = _lengths(203, 20, 60), 8
-    sampler = sampler_class(lengths, batch_size, seed=0)
-    epochs = [[list(batch) for batch in sampler] for _ in range(2)]
-    for number, batches in enumerate(epochs, start=1):
-        expect(sorted(i for batch in batches for i in batch) == list(range(len(lengths))),
-               f"epoch {number}: every index 0..{len(lengths) - 1} must appear in exactly one batch (indices, "
-               "not lengths)")
-        expect(all(0 < len(batch) <= batch_size for batch in batches),
-               f"epoch {number}: every batch must hold 1 to batch_size={batch_size} indices")
-    batches = epochs[0]
-    full = math.ceil(len(lengths) / batch_size)
-    expect(len(batches) <= full + full // 4,
-           f"{len(batches)} batches where {full} would hold every pair: too many small batches")
-    expect(len(sampler) == len(batches), f"len(sampler) is {len(sampler)} but an epoch yields {len(batches)} batches: "
-                                         "DataLoader reports len() as the number of batches")
-    random_padding = padded_fraction(_random_batches(len(lengths), batch_size), lengths)
-    padding = padded_fraction(batches, lengths)
-    expect(padding < random_padding / 2,
-           f"{padding:.1%} of the tokens are padding, {random_padding:.1%} in random batches: put pairs of similar "
-           "length in the same batch")
-    longest = [max(lengths[i] for i in batch) for batch in batches]
-    expect(longest != sorted(longest) and longest != sorted(longest, reverse=True),
-           "the batches come in order of length: shuffle the order of the batches too")
-    expect(epochs[0] != epochs[1], "the second epoch repeated the first: draw a new order each time the sampler is "
-                                   "iterated")
-    again = sampler_class(lengths, batch_size, seed=0)
-    expect([list(b) for b in again] == epochs[0] and [list(b) for b in again] == epochs[1],
-           "a new sampler with the same seed gave other epochs: draw every random choice from a generator seeded "
-           "with seed (and the epoch)")
-    other = [list(b) for b in sampler_class(lengths, batch_size, seed=1)]
-    expect(other != epochs[0], "seed=1 gave the same batches as seed=0: use the seed")
-    return f"{padding:.1%} of the tokens are padding ({random_padding:.1%} in random batches)"
+# (what the gradients are, a flat float32 tensor): the largest |gradient| sets the scale; gradients past 65,504
+# need a scale below 1, and a negative one counts as much as a positive one.
+SCALE_CASES = {
+    "1e-7 × randn": torch.tensor(_gauss(10_000, 1e-7, 0)),
+    "10 × randn": torch.tensor(_gauss(10_000, 10.0, 1)),
+    "up to 1.5": torch.tensor([1.5, -0.25, 1e-3, 0.0]),
+    "one of 1e5": torch.tensor([1e5, 3.0, -2.0]),
+    "the largest negative": torch.tensor([-300.0, 2.0, 0.5]),
+}
+
+
+def _finite(gradients: torch.Tensor, scale: float) -> bool:
+    return bool(torch.isfinite((gradients * scale).half()).all())
+
+
+@exercise("07.2 · a loss scale for float16")
+def check_loss_scale(choose_loss_scale: Callable) -> str:
+    """``choose_loss_scale(gradients)`` must return the largest power of two ``S`` with every entry of
+    ``gradients * S`` finite in float16."""
+    for case, gradients in SCALE_CASES.items():
+        got = choose_loss_scale(gradients.clone())
+        expect(isinstance(got, numbers.Real | torch.Tensor) and not isinstance(got, bool),
+               f"{case}: return the scale as a number (got {got!r})")
+        scale = float(got)
+        expect(scale > 0 and math.log2(scale).is_integer(),
+               f"{case}: {scale:g} is not a power of two: GradScaler's scales are, so that multiplying and dividing "
+               "by them changes only the exponent and loses nothing")
+        largest = gradients.abs().max().item()
+        expect(_finite(gradients, scale) or scale < 1 or largest <= 65504,
+               f"{case}: the largest |gradient| is {largest:g}, past float16's 65,504: only a scale below 1 keeps it "
+               "finite")
+        expect(_finite(gradients, scale) or not _finite(gradients.clamp(min=0), scale),
+               f"{case}: gradients * {scale:g} overflows in float16: the largest *magnitude* sets the scale, and "
+               "negative gradients count too")
+        expect(_finite(gradients, scale), f"{case}: gradients * {scale:g} has an infinity in float16 (largest finite "
+                                          "value 65,504): the scale is too large")
+        expect(not _finite(gradients, 2 * scale), f"{case}: {2 * scale:g} also keeps every gradient finite: take the "
+                                                  "largest such power of two, so fewer small gradients round to 0")
+    gradients = SCALE_CASES["1e-7 × randn"]
+    scale = float(choose_loss_scale(gradients.clone()))
+    zeros = [((gradients * s).half() == 0).float().mean().item() for s in (1, scale)]
+    return (f"gradients of 1e-7 × randn: {zeros[0]:.0%} round to 0 in float16, {zeros[1]:.0%} after × "
+            f"2^{math.log2(scale):.0f}")
 
 
 def _round_up(length: int, multiple: int) -> int:
