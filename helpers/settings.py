@@ -47,3 +47,17 @@ def take_pairs(dataset: Any, name: str, count: int | None) -> Any:
         raise ValueError(f"Setting {name}={count}: the split holds only {len(dataset)} pairs. "
                          f"Ask for at most {len(dataset)}, or None for all of them.")
     return dataset.select(range(count))
+
+
+def training_settings(assets: Any, *, seed: int, batch_size: int, num_epochs: int | None,
+                      learning_rate: float | None) -> tuple[int, float, int | None, int | None]:
+    """Lesson 02's settings cell in one call: ``num_epochs`` and ``learning_rate`` (``None``: the profile's)
+    and ``batch_size`` checked, the profile's training and validation pair counts (``None``: all); prints them
+    and returns ``(num_epochs, learning_rate, train_pairs, eval_pairs)``."""
+    num_epochs = positive("num_epochs", num_epochs, assets.profile.num_epochs)
+    learning_rate = positive("learning_rate", learning_rate, assets.profile.learning_rate)
+    positive("batch_size", batch_size, None)
+    train_pairs, eval_pairs = assets.profile.mrpc_train_pairs, assets.profile.mrpc_eval_pairs
+    print(f"batch_size={batch_size}  num_epochs={num_epochs}  learning_rate={learning_rate:g}  seed={seed}")
+    print(f"training pairs: {train_pairs or 'all'}  validation pairs: {eval_pairs or 'all'}")
+    return num_epochs, learning_rate, train_pairs, eval_pairs

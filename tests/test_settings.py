@@ -9,7 +9,7 @@ from datasets import Dataset
 
 from helpers.assets import PROFILES, REPO_ROOT, resolve_assets
 from helpers.mrpc import load_mrpc
-from helpers.settings import non_negative, positive, take_pairs
+from helpers.settings import non_negative, positive, take_pairs, training_settings
 
 
 def test_none_means_the_default_and_a_given_value_wins():
@@ -104,3 +104,16 @@ def test_non_negative_takes_zero_and_refuses_negatives():
         non_negative("frozen_layers", -1, 3)
     with pytest.raises(TypeError):
         non_negative("frozen_layers", True, 3)
+
+
+def test_training_settings_takes_the_profiles_values_for_none_and_refuses_nonsense(capsys):
+    assets = resolve_assets("bundled", "quick", verbose=False)
+    profile = assets.profile
+    assert training_settings(assets, seed=1, batch_size=8, num_epochs=None, learning_rate=None) == (
+        profile.num_epochs, profile.learning_rate, profile.mrpc_train_pairs, profile.mrpc_eval_pairs)
+    assert f"num_epochs={profile.num_epochs}" in capsys.readouterr().out
+    assert training_settings(assets, seed=1, batch_size=8, num_epochs=5, learning_rate=0.5)[:2] == (5, 0.5)
+    for bad in ({"batch_size": 0}, {"num_epochs": -1}, {"learning_rate": 0}):
+        settings = {"seed": 1, "batch_size": 8, "num_epochs": None, "learning_rate": None} | bad
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            training_settings(assets, **settings)
