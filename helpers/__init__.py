@@ -42,7 +42,7 @@ _EXPORTS = {
     "batching": ["LengthGroupedBatchSampler"],
     "measure": ["describe_hardware", "matmul_gflops", "median_step_seconds", "time_steps"],
     "notebook": [
-        "free_port", "launcher_forks_this_kernel", "markdown_table", "quiet_library_output", "reset_accelerate_state",
+        "free_port", "launcher_forks_this_kernel", "markdown_table", "quiet_library_output",
         "show_markdown", "show_table",
     ],
     "results": ["ResultsError", "load_results", "results_table", "save_results"],
