@@ -125,7 +125,7 @@ def accelerate_launch(script: str | Path, config: dict, num_processes: int) -> d
                config["mixed_precision"], "--dynamo_backend", "no", "--main_process_port", free_port(),
                "--num_cpu_threads_per_process", str(max(1, (os.cpu_count() or 1) // num_processes))]
     command = [*launch, str(script), *script_flags(config)]
-    print("accelerate launch", " ".join(command))
+    print("accelerate launch", " ".join(os.path.relpath(arg) if os.path.isabs(arg) else arg for arg in command))
     done = subprocess.run([sys.executable, "-m", "accelerate.commands.launch", *command], capture_output=True,
                           text=True, check=False, env=cpu_only_env() if config.get("cpu") else None)
     print(done.stdout.rstrip())
