@@ -1,5 +1,4 @@
-"""Lesson 04's script under `accelerate launch` on two CPU processes, on two "machines" (localhost), and the
-launcher's multi-process path."""
+"""Lesson 04's script under `accelerate launch`: on two CPU processes, and on two "machines" (localhost)."""
 
 import json
 import os

@@ -57,9 +57,9 @@ def test_a_plain_cpu_kernel_forks(machine):
 
 
 def test_script_flags_spell_a_config_as_the_scripts_command_line():
-    config = {"num_epochs": 3, "lr": 1e-4, "cpu": True, "mrpc_dir": "", "results_file": "/tmp/r.json",
+    config = {"num_epochs": 3, "lr": 1e-4, "cpu": True, "mrpc_dir": "", "output_dir": "/tmp/run",
               "patience": 0, "mixed_precision": "no", "resume": False, "seed": 0}
-    assert script_flags(config) == ["--num-epochs", "3", "--lr", "0.0001", "--cpu", "--results-file", "/tmp/r.json",
+    assert script_flags(config) == ["--num-epochs", "3", "--lr", "0.0001", "--cpu", "--output-dir", "/tmp/run",
                                     "--patience", "0", "--mixed-precision", "no", "--seed", "0"]
 
 
