@@ -32,7 +32,7 @@ def evaluate(accelerator: Accelerator, model, eval_dataloader, metric) -> dict:
             "predicted_positive": positives / len(losses)}
 
 
-def training_function(config: dict) -> dict:
+def training_function(config: dict) -> None:
     accelerator = Accelerator(cpu=config["cpu"], mixed_precision=config["mixed_precision"])
     set_seed(config["seed"])
     helpers.quiet_library_output()
