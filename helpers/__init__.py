@@ -41,7 +41,7 @@ _EXPORTS = {
     "batching": ["LengthGroupedBatchSampler"],
     "measure": ["describe_hardware"],
     "notebook": [
-        "free_port", "launcher_forks_this_kernel", "markdown_table", "quiet_library_output", "reset_accelerate_state",
+        "free_port", "launcher_forks_this_kernel", "markdown_table", "quiet_library_output",
         "show_markdown", "show_table",
     ],
     "results": ["ResultsError", "load_results", "results_table", "save_results"],

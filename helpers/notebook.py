@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 
@@ -47,18 +46,6 @@ def show_markdown(text: str) -> None:
         display(Markdown(text))
     else:
         print(text)
-
-
-def reset_accelerate_state() -> None:
-    """Forget the ``Accelerator`` built in this process, e.g. by a one-process ``notebook_launcher`` run.
-
-    ``notebook_launcher`` refuses a multi-process launch while an Accelerator lives in the kernel;
-    this clears Accelerate's shared state the way its own test-suite does.
-    """
-    from accelerate.state import AcceleratorState, GradientState
-
-    AcceleratorState._reset_state(reset_partial_state=True)
-    GradientState._reset_state()
 
 
 def free_port() -> str:
@@ -116,43 +103,32 @@ def script_flags(config: dict) -> list[str]:
     return flags
 
 
-def portable_launcher(notebook_launcher: Callable[..., None], script: str | Path) -> Callable[..., None]:
-    """``notebook_launcher`` with the same call, made to start the processes it is asked for wherever it runs.
+def read_results(config: dict) -> dict:
+    """The results ``training_function(config)`` wrote to ``config["output_dir"]``: a launched function runs in
+    other processes, and ``notebook_launcher`` returns nothing."""
+    import json
 
-    Each launch gets a free port (two notebooks launching at once must not share one). Where the real launcher
-    cannot start several processes from this kernel (:func:`launcher_forks_this_kernel`: Colab or Kaggle with a
-    CPU runtime or one GPU, or a kernel that already used CUDA), a multi-process launch runs ``accelerate launch``
-    on ``script`` instead, passing ``args[0]`` (a config dict) as its flags (:func:`script_flags`). After each
-    launch, Accelerate's state in this kernel is forgotten, so the next launch may use other settings.
-    """
-
-    def launch(function: Callable[..., object], args: tuple = (), num_processes: int | None = None,
-               **options: object) -> None:
-        forks, why = launcher_forks_this_kernel()
-        try:
-            if num_processes in (None, 1) or forks:
-                notebook_launcher(function, args, num_processes=num_processes,
-                                  **{"use_port": free_port(), **options})
-            else:
-                print(f"{why}: starting the {num_processes} processes with `accelerate launch` instead")
-                run_script(script, num_processes, args[0])
-        finally:
-            reset_accelerate_state()
-
-    return launch
+    return json.loads((Path(config["output_dir"]) / "results.json").read_text())
 
 
-def run_script(script: str | Path, num_processes: int, config: dict) -> None:
-    """``accelerate launch`` ``script`` on ``num_processes`` processes of this machine with ``config`` as its flags;
-    prints what it printed (but its final JSON line), raises ``RuntimeError`` with its error output if it failed."""
+def accelerate_launch(script: str | Path, config: dict, num_processes: int) -> dict:
+    """``accelerate launch`` ``script`` on ``num_processes`` processes of this machine with ``config`` as its flags:
+    prints the command and what the script printed, returns its results (:func:`read_results`), raises
+    ``RuntimeError`` with its error output if it failed. Each process gets its share of the CPU cores (accelerate
+    launch would give it one thread); CPU runs hide the GPU (:func:`cpu_only_env`)."""
+    import os
     import subprocess
     import sys
 
-    command = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes",
-               str(num_processes), "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
-               "--main_process_port", free_port(), str(script), *script_flags(config)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False,
-                          env=cpu_only_env() if config.get("cpu") else None)
-    print("\n".join(line for line in done.stdout.splitlines() if not line.startswith("{")))
+    launch = ["--multi_gpu"] if num_processes > 1 else []
+    launch += ["--num_processes", str(num_processes), "--num_machines", "1", "--mixed_precision",
+               config["mixed_precision"], "--dynamo_backend", "no", "--main_process_port", free_port(),
+               "--num_cpu_threads_per_process", str(max(1, (os.cpu_count() or 1) // num_processes))]
+    command = [*launch, str(script), *script_flags(config)]
+    print("accelerate launch", " ".join(os.path.relpath(arg) if os.path.isabs(arg) else arg for arg in command))
+    done = subprocess.run([sys.executable, "-m", "accelerate.commands.launch", *command], capture_output=True,
+                          text=True, check=False, env=cpu_only_env() if config.get("cpu") else None)
+    print(done.stdout.rstrip())
     if done.returncode != 0:
         raise RuntimeError(f"accelerate launch failed:\n{done.stderr[-3000:]}")
+    return read_results(config)

@@ -76,38 +76,41 @@ os.environ.update(COURSE_DIR={str(course)!r}, COURSE_REPO_URL={REPO_ROOT.as_uri(
 
 COLAB_LAUNCH = """import json, sys, IPython
 IPython.get_ipython = lambda: "<google.colab._shell.Shell object>"  # what accelerate and the helper read
-sys.path.insert(0, {scripts!r})
+from pathlib import Path
 from accelerate import notebook_launcher
-from train_accelerate import training_function
-from helpers.notebook import portable_launcher
+from helpers.notebook import accelerate_launch, free_port, launcher_forks_this_kernel, read_results
 
-notebook_launcher = portable_launcher(notebook_launcher, {script!r})  # lesson 04's line
-config = {config!r}
-for processes in (1, 2):
-    config["results_file"] = {results!r} + str(processes)
-    notebook_launcher(training_function, (config,), num_processes=processes)
-    print(json.dumps(json.load(open(config["results_file"]))))
+SCRIPT, runs, batch_size = Path({script!r}), Path({runs!r}), 4
+config, one_config = {config!r}, {{"output_dir": ""}}
+{cell}
+print(json.dumps(two))
 """
 
 
+def lesson_04_two_process_cell() -> str:
+    """The cell of lesson 04 that launches two processes, as the notebook has it."""
+    cells = nbformat.read(REPO_ROOT / "notebooks" / "04_accelerate.ipynb", as_version=4).cells
+    found = [c.source for c in cells if c.cell_type == "code" and "launcher_forks_this_kernel()" in c.source]
+    assert len(found) == 1, f"expected one cell that chooses the launcher, found {len(found)}"
+    return found[0]
+
+
 @pytest.mark.slow
-def test_lesson_04s_launches_run_on_a_simulated_colab_cpu_runtime(tmp_path, lesson_04_config):
-    """What Colab changes for lesson 04 is who launches: accelerate's notebook_launcher there runs a
-    2-process launch once, in the kernel. Lesson 04's launcher (its own line, on its own training function and
-    script, a few pairs) must run 1 process in the kernel and start 2 real ones with `accelerate launch`.
-    The rest of the lesson is what nbval runs; running it all again here would add nothing."""
+def test_lesson_04s_two_process_cell_runs_two_processes_on_a_simulated_colab_cpu_runtime(tmp_path, lesson_04_config):
+    """What Colab changes for lesson 04 is who launches: accelerate's notebook_launcher there runs a 2-process
+    launch once, in the kernel. Lesson 04's cell (run as the notebook has it, on a few pairs) must see that and
+    start 2 real processes with `accelerate launch`. The rest of the lesson is what nbval runs."""
     import json
     import sys
 
-    config = {**lesson_04_config(tmp_path), "source": "bundled", "mrpc_dir": "", "checkpoint": "", "save_dir": "",
-              "seed": 0, "batch_size": 4, "num_epochs": 1, "train_pairs": 16, "eval_pairs": 8, "cpu": True}
-    code = COLAB_LAUNCH.format(scripts=str(REPO_ROOT / "scripts"), script=str(REPO_ROOT / "scripts" /
-                               "train_accelerate.py"), config=config, results=str(tmp_path / "results"))
+    config = {**lesson_04_config(tmp_path), "source": "bundled", "mrpc_dir": "", "init_from": "", "resume_from": "",
+              "save_state": False, "seed": 0, "batch_size": 4, "eval_pairs": 8, "cpu": True}
+    code = COLAB_LAUNCH.format(script=str(REPO_ROOT / "scripts" / "train_accelerate.py"), runs=str(tmp_path),
+                               config=config, cell=lesson_04_two_process_cell())
     env = {**__import__("os").environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "HF_EVALUATE_OFFLINE": "1"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600,
                           check=False, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
-    one, two = (json.loads(line) for line in done.stdout.splitlines() if line.startswith("{"))
-    assert "with `accelerate launch` instead" in done.stdout
-    assert (one["num_processes"], two["num_processes"]) == (1, 2)
-    assert two["distributed_type"].endswith("MULTI_CPU")
+    two = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "accelerate launch --multi_gpu --num_processes 2" in done.stdout  # the cell's other branch ran
+    assert (two["num_processes"], two["distributed_type"]) == (2, "DistributedType.MULTI_CPU")

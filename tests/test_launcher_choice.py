@@ -1,6 +1,6 @@
 """Lesson 04's choice between notebook_launcher and `accelerate launch`, in each of notebook_launcher's
 branches: Colab or Kaggle with a CPU runtime, one GPU or several, and elsewhere (GPUs simulated); and
-`portable_launcher`, which makes that choice behind notebook_launcher's own call."""
+`accelerate_launch`, what the lesson runs where the kernel cannot fork."""
 
 
 import importlib.util
@@ -12,7 +12,7 @@ import torch
 
 from helpers import notebook
 from helpers.assets import REPO_ROOT
-from helpers.notebook import launcher_forks_this_kernel, portable_launcher, script_flags
+from helpers.notebook import launcher_forks_this_kernel, script_flags
 
 
 @pytest.fixture
@@ -57,14 +57,14 @@ def test_a_plain_cpu_kernel_forks(machine):
 
 
 def test_script_flags_spell_a_config_as_the_scripts_command_line():
-    config = {"num_epochs": 3, "lr": 1e-4, "cpu": True, "mrpc_dir": "", "results_file": "/tmp/r.json",
+    config = {"num_epochs": 3, "lr": 1e-4, "cpu": True, "mrpc_dir": "", "output_dir": "/tmp/run",
               "patience": 0, "mixed_precision": "no", "resume": False, "seed": 0}
-    assert script_flags(config) == ["--num-epochs", "3", "--lr", "0.0001", "--cpu", "--results-file", "/tmp/r.json",
+    assert script_flags(config) == ["--num-epochs", "3", "--lr", "0.0001", "--cpu", "--output-dir", "/tmp/run",
                                     "--patience", "0", "--mixed-precision", "no", "--seed", "0"]
 
 
 def test_lesson_04s_config_reaches_its_script_unchanged_through_the_flags(tmp_path, monkeypatch, lesson_04_config):
-    """What portable_launcher hands `accelerate launch`: script_flags of lesson 04's config, which the script's
+    """What accelerate_launch hands `accelerate launch`: script_flags of lesson 04's config, which the script's
     own command line must read back into the same config (a key without its flag, a value of another type or a
     setting the script drops would differ). Each number and switch is moved off the lesson's value first, so a flag
     the script reads but ignores for its own default shows too."""
@@ -75,8 +75,7 @@ def test_lesson_04s_config_reaches_its_script_unchanged_through_the_flags(tmp_pa
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     received = []
-    monkeypatch.setattr(script, "training_function", lambda run_config, *args: received.append(run_config) or {
-        "num_processes": 1})
+    monkeypatch.setattr(script, "training_function", received.append)
     for name in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "HF_EVALUATE_OFFLINE"):  # the bundled assets set them
         monkeypatch.setenv(name, "1")
     monkeypatch.setattr(sys, "argv", ["train_accelerate.py", *script_flags(config)])
@@ -84,51 +83,44 @@ def test_lesson_04s_config_reaches_its_script_unchanged_through_the_flags(tmp_pa
     assert received == [config]
 
 
-def _fake_launcher(calls):
-    def notebook_launcher(function, args=(), num_processes=None, **options):
-        calls.append(("notebook_launcher", num_processes, options))
-    return notebook_launcher
-
-
-def test_portable_launcher_is_notebook_launcher_with_a_free_port_where_it_forks(machine, monkeypatch):
-    machine()
-    calls = []
-    monkeypatch.setattr(notebook, "run_script", lambda *a: calls.append(("script", *a)))
-    launch = portable_launcher(_fake_launcher(calls), "train.py")
-    launch(print, ({"cpu": True},), num_processes=2)
-    launch(print, ({"cpu": True},), num_processes=1)
-    assert [(who, n) for who, n, _ in calls] == [("notebook_launcher", 2), ("notebook_launcher", 1)]
-    assert all(int(options["use_port"]) > 0 for _, _, options in calls)
-
-
-def test_portable_launcher_starts_the_script_where_notebook_launcher_would_run_one_process(machine, monkeypatch,
-                                                                                          capsys):
-    machine(COLAB, gpus=0)
-    calls = []
-    monkeypatch.setattr(notebook, "run_script", lambda *a: calls.append(("script", *a)))
-    launch = portable_launcher(_fake_launcher(calls), "train.py")
-    launch(print, ({"cpu": True, "lr": 0.1},), num_processes=2)
-    assert calls == [("script", "train.py", 2, {"cpu": True, "lr": 0.1})]
-    assert "with `accelerate launch` instead" in capsys.readouterr().out
-    launch(print, ({"cpu": True},), num_processes=1)  # one process: the kernel is where it runs anyway
-    assert calls[-1][0] == "notebook_launcher"
-
-
-def test_run_script_hides_the_gpu_from_cpu_processes_and_reports_a_failure(monkeypatch):
+def test_accelerate_launch_hides_the_gpu_from_cpu_processes_and_reports_a_failure(monkeypatch, capsys):
     import subprocess
 
     seen = {}
 
     def fake_run(command, **kwargs):
         seen.update(command=command, env=kwargs["env"])
-        return subprocess.CompletedProcess(command, 1, stdout="epoch 1\n{\"json\": 1}\n", stderr="boom")
+        return subprocess.CompletedProcess(command, 1, stdout="epoch 1\n", stderr="boom")
 
     monkeypatch.setattr(subprocess, "run", fake_run)
     with pytest.raises(RuntimeError, match="boom"):
-        notebook.run_script("train.py", 2, {"cpu": True, "lr": 0.1})
+        notebook.accelerate_launch("train.py", {"cpu": True, "lr": 0.1, "mixed_precision": "bf16"}, 2)
+    command = seen["command"]
     assert seen["env"]["CUDA_VISIBLE_DEVICES"] == ""
-    assert seen["command"][-4:] == ["train.py", "--cpu", "--lr", "0.1"]
-    assert seen["command"][seen["command"].index("--num_processes") + 1] == "2"
+    assert command[-6:] == ["train.py", "--cpu", "--lr", "0.1", "--mixed-precision", "bf16"]
+    assert "--multi_gpu" in command and command[command.index("--num_processes") + 1] == "2"
+    assert command[command.index("--mixed_precision") + 1] == "bf16"  # the launcher's and the script's agree
+    assert "accelerate launch --multi_gpu" in capsys.readouterr().out  # the learner sees the command
+
+
+def test_accelerate_launch_on_one_process_keeps_the_gpu_and_gives_it_the_cores(monkeypatch, tmp_path):
+    import json
+    import os
+    import subprocess
+
+    seen = {}
+    (tmp_path / "results.json").write_text(json.dumps({"accuracy": 0.9}))
+
+    def fake_run(command, **kwargs):
+        seen.update(command=command, env=kwargs["env"])
+        return subprocess.CompletedProcess(command, 0, stdout="", stderr="")
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    results = notebook.accelerate_launch("train.py", {"cpu": False, "mixed_precision": "no",
+                                                      "output_dir": str(tmp_path)}, 1)
+    command = seen["command"]
+    assert results == {"accuracy": 0.9} and seen["env"] is None and "--multi_gpu" not in command
+    assert command[command.index("--num_cpu_threads_per_process") + 1] == str(os.cpu_count() or 1)
 
 
 LAUNCH = """import os, sys, IPython

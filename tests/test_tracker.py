@@ -15,7 +15,6 @@ from torch.utils.data import DataLoader
 from torch.utils.tensorboard import SummaryWriter
 from transformers import Trainer, TrainingArguments
 
-import helpers
 from helpers.lesson08 import accelerate_and_log, train_and_log
 from helpers.metric import LOCAL_GLUE_MRPC
 from helpers.tracking import fresh_log_dir, installed_mib, read_scalars
@@ -70,7 +69,6 @@ def test_manual_loop_logs_read_back_equal_its_history(tmp_path, tiny_bert):
 def test_accelerate_logs_read_back_equal_its_history(tmp_path, tiny_bert):
     train, evals = tiny_data()
     history = accelerate_and_log(tiny_bert(VOCAB), train, evals, metric(), 1e-3, STEPS, EVERY, log_dir=tmp_path)
-    helpers.reset_accelerate_state()
     assert read_scalars(tmp_path / "accelerate") == as_float32(history)
     assert len(history["train/loss"]) == STEPS
 
@@ -91,7 +89,6 @@ def test_trainer_logs_read_back_equal_its_log_history(tmp_path, monkeypatch, tin
                       compute_metrics=lambda p: metric().compute(predictions=p.predictions.argmax(-1),
                                                                  references=p.label_ids))
     trainer.train()
-    helpers.reset_accelerate_state()
     logs = trainer.state.log_history
     history = {"train/loss": {e["step"]: e["loss"] for e in logs if "loss" in e},
                "eval/loss": {e["step"]: e["eval_loss"] for e in logs if "eval_loss" in e},
