@@ -40,11 +40,8 @@ _EXPORTS = {
     "mrpc": ["MRPC_FEATURES", "load_mrpc", "read_glue_dir"],
     "batching": ["LengthGroupedBatchSampler"],
     "measure": ["describe_hardware"],
-    "notebook": [
-        "free_port", "launcher_forks_this_kernel", "markdown_table", "quiet_library_output",
-        "show_markdown", "show_table",
-    ],
-    "results": ["ResultsError", "load_results", "results_table", "save_results"],
+    "display": ["markdown_table", "quiet_library_output", "show_markdown", "show_table"],
+    "launcher": ["free_port", "launcher_forks_this_kernel"],
     "qa": ["load_qa_pairs"],
     "plots": ["plot_gradient_norms", "plot_loss_curves", "plot_speedups", "running_mean", "save_figure"],
 }

@@ -78,7 +78,7 @@ COLAB_LAUNCH = """import json, sys, IPython
 IPython.get_ipython = lambda: "<google.colab._shell.Shell object>"  # what accelerate and the helper read
 from pathlib import Path
 from accelerate import notebook_launcher
-from helpers.notebook import accelerate_launch, free_port, launcher_forks_this_kernel, read_results
+from helpers.launcher import accelerate_launch, free_port, launcher_forks_this_kernel, read_results
 
 SCRIPT, runs, batch_size = Path({script!r}), Path({runs!r}), 4
 config, one_config = {config!r}, {{"output_dir": ""}}

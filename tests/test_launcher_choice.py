@@ -10,9 +10,9 @@ import IPython
 import pytest
 import torch
 
-from helpers import notebook
+from helpers import launcher
 from helpers.assets import REPO_ROOT
-from helpers.notebook import launcher_forks_this_kernel, script_flags
+from helpers.launcher import launcher_forks_this_kernel, script_flags
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_accelerate_launch_hides_the_gpu_from_cpu_processes_and_reports_a_failur
 
     monkeypatch.setattr(subprocess, "run", fake_run)
     with pytest.raises(RuntimeError, match="boom"):
-        notebook.accelerate_launch("train.py", {"cpu": True, "lr": 0.1, "mixed_precision": "bf16"}, 2)
+        launcher.accelerate_launch("train.py", {"cpu": True, "lr": 0.1, "mixed_precision": "bf16"}, 2)
     command = seen["command"]
     assert seen["env"]["CUDA_VISIBLE_DEVICES"] == ""
     assert command[-6:] == ["train.py", "--cpu", "--lr", "0.1", "--mixed-precision", "bf16"]
@@ -116,7 +116,7 @@ def test_accelerate_launch_on_one_process_keeps_the_gpu_and_gives_it_the_cores(m
         return subprocess.CompletedProcess(command, 0, stdout="", stderr="")
 
     monkeypatch.setattr(subprocess, "run", fake_run)
-    results = notebook.accelerate_launch("train.py", {"cpu": False, "mixed_precision": "no",
+    results = launcher.accelerate_launch("train.py", {"cpu": False, "mixed_precision": "no",
                                                       "output_dir": str(tmp_path)}, 1)
     command = seen["command"]
     assert results == {"accuracy": 0.9} and seen["env"] is None and "--multi_gpu" not in command
@@ -126,7 +126,7 @@ def test_accelerate_launch_on_one_process_keeps_the_gpu_and_gives_it_the_cores(m
 LAUNCH = """import os, sys, IPython
 {simulate}
 from accelerate import notebook_launcher
-from helpers.notebook import free_port, launcher_forks_this_kernel
+from helpers.launcher import free_port, launcher_forks_this_kernel
 
 def record(folder):
     open(os.path.join(folder, str(os.getpid())), "w").close()

@@ -6,7 +6,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers.notebook import markdown_table, show_table  # noqa: E402
+from helpers.display import markdown_table, show_table  # noqa: E402
 from helpers.plots import (  # noqa: E402
     plot_gradient_norms,
     plot_loss_curves,
@@ -76,7 +76,7 @@ def test_show_table_prints_outside_a_notebook(capsys):
 def test_quiet_library_output_silences_transformers_reports():
     import transformers
 
-    from helpers.notebook import quiet_library_output
+    from helpers.display import quiet_library_output
 
     quiet_library_output()
     assert transformers.logging.get_verbosity() == transformers.logging.ERROR
@@ -85,7 +85,7 @@ def test_quiet_library_output_silences_transformers_reports():
 def test_free_port_can_be_bound_and_differs_while_held():
     import socket
 
-    from helpers.notebook import free_port
+    from helpers.launcher import free_port
 
     port = int(free_port())
     with socket.socket() as held:
