@@ -4,7 +4,7 @@
     python benchmarks/run.py --profile full         # the course's full run (e.g. on a GPU)
     python benchmarks/run.py --compile              # also time torch.compile (by default only on CUDA)
 
-The same calls as the lesson: its exported training step (``helpers/lesson07.py``) and the comparisons of
+The same calls as the lesson: its exported training step (``helpers/lessons/fast_and_lean.py``) and the comparisons of
 ``benchmarks/fast_and_lean.py``, no notebook involved. Each table judges its candidates against their baseline;
 speeds are ratios measured in the same run.
 """
@@ -22,9 +22,14 @@ if __package__ in (None, ""):  # run as a script: the checkout's root, for `benc
 
 import torch  # noqa: E402
 
-import helpers  # noqa: E402
 from benchmarks import compare_table, fast_and_lean  # noqa: E402
-from benchmarks.timing import Comparison  # noqa: E402
+from benchmarks.timing import (
+    Comparison,  # noqa: E402
+    describe_hardware,
+)
+from helpers.assets import resolve_assets
+from helpers.display import quiet_library_output
+from helpers.samplers import LengthGroupedBatchSampler
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -41,13 +46,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    assets = helpers.resolve_assets(args.source, args.profile, "")
-    helpers.quiet_library_output()
+    assets = resolve_assets(args.source, args.profile, "")
+    quiet_library_output()
     from transformers import DataCollatorWithPadding  # after resolve_assets: it sets the offline variables first
 
-    from helpers.lesson01 import mrpc_dataloaders
-    from helpers.lesson02 import choose_device
-    from helpers.lesson07 import fresh_run, train, train_step
+    from helpers.lessons.fast_and_lean import fresh_run, train, train_step
+    from helpers.lessons.mrpc_data_prep import mrpc_dataloaders
+    from helpers.lessons.training_loop import choose_device
 
     device, batch_size, seed, min_run_time = choose_device(), 8, args.seed, args.min_run_time
     epochs = args.epochs or assets.profile.num_epochs
@@ -57,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     new_run = functools.partial(fresh_run, assets.checkpoint, device, assets.profile.learning_rate,
                                 epochs * len(data.train_dataloader), seed)
     fp32 = torch.amp.GradScaler(device.type, enabled=False)
-    print(helpers.describe_hardware(device), f"| {assets.profile.name} profile\n")
+    print(describe_hardware(device), f"| {assets.profile.name} profile\n")
 
     model, optimizer, lr_scheduler = new_run()
     pairs = [train_set[i] for i in range(2 * batch_size)]
@@ -103,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
                      None)
     tuned_adamw = next((n for n in adamw.faster() if n.startswith("fused")), "for-loop")
     grouped = torch.utils.data.DataLoader(train_set, collate_fn=data.data_collator, batch_sampler=(
-        helpers.LengthGroupedBatchSampler([len(ids) for ids in train_set["input_ids"]], batch_size, seed=seed)))
+        LengthGroupedBatchSampler([len(ids) for ids in train_set["input_ids"]], batch_size, seed=seed)))
     runs, clip_at = {}, None
     for name, (loader, amp, adamw_name) in {
         "course loop": (data.train_dataloader, None, "for-loop"),

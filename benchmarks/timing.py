@@ -13,8 +13,10 @@ its speed-up over the baseline exceeds ``1 + noise``, where ``noise`` is the lar
 
 from __future__ import annotations
 
+import platform
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 from torch.utils.benchmark import Compare, Measurement, Timer
@@ -140,3 +142,19 @@ def verdict_table(verdicts: Mapping[str, Verdict]) -> str:
         lines.append(f"| {name} | {v.baseline.task_spec.sub_label} | {v.baseline.median:.4g} "
                      f"| {v.candidate.median:.4g} | {v.speedup:.2f}× | {v.noise:.0%} | {v.word} |")
     return "\n".join(lines)
+
+
+def describe_hardware(device: torch.device) -> str:
+    """One line naming what timings came from: the GPU, or the CPU model and the threads torch uses."""
+    if device.type == "cuda":
+        return f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda}), torch {torch.__version__}"
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    name = "Apple GPU (MPS)" if device.type == "mps" else "CPU"
+    return f"{name}: {cpu}, {torch.get_num_threads()} threads, torch {torch.__version__}"

@@ -1,17 +1,13 @@
-"""Plumbing for the course notebooks: asset choice, data fallbacks, metric, checkpoints, figures.
+"""The course's code: ``helpers.lessons`` (generated from the lessons' ``#@save`` cells), the plumbing modules
+lessons import by name (``from helpers.assets import resolve_assets``), ``helpers.exercises`` and
+``helpers.diagrams``. docs/developing.md draws the layout.
 
-The code a lesson teaches is written out in its notebook; the cells marked ``#@save`` are exported to
-``helpers/lessonNN.py`` (see :mod:`helpers.export`) for later lessons to import.
-
-``import helpers`` is light on purpose: the heavy libraries (datasets, evaluate, torch, matplotlib)
-are imported on first use, so ``helpers.resolve_assets()`` can set the Hugging Face offline
-variables *before* those libraries read them.
+Importing the package imports no heavy library: ``helpers.assets`` is light, so ``resolve_assets()`` can set the
+Hugging Face offline variables *before* datasets, evaluate and transformers read them.
 """
 
 import os
 import warnings
-from importlib import import_module
-from typing import Any
 
 PLAIN_PROGRESS_ENV = "COURSE_PLAIN_PROGRESS"
 
@@ -33,27 +29,3 @@ def use_plain_progress_bars() -> None:
 
 if os.environ.get(PLAIN_PROGRESS_ENV) == "1":
     use_plain_progress_bars()
-
-_EXPORTS = {
-    "assets": ["PROFILES", "RUNS_DIR", "Assets", "Profile", "resolve_assets"],
-    "metric": ["load_glue_mrpc_metric"],
-    "mrpc": ["MRPC_FEATURES", "load_mrpc", "read_glue_dir"],
-    "batching": ["LengthGroupedBatchSampler"],
-    "measure": ["describe_hardware"],
-    "display": ["markdown_table", "quiet_library_output", "show_markdown", "show_table"],
-    "launcher": ["free_port", "launcher_forks_this_kernel"],
-    "qa": ["load_qa_pairs"],
-    "plots": ["plot_gradient_norms", "plot_loss_curves", "plot_speedups", "running_mean", "save_figure"],
-}
-_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
-__all__ = sorted(_MODULE_OF)
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _MODULE_OF:
-        raise AttributeError(f"module 'helpers' has no attribute {name!r}")
-    return getattr(import_module(f".{_MODULE_OF[name]}", __name__), name)
-
-
-def __dir__() -> list[str]:
-    return __all__

@@ -1,13 +1,11 @@
-"""What a lesson measures besides time (timing is in ``benchmarks/``): the activations autograd keeps for
-``backward()``, and the hardware a run came from."""
+"""What autograd keeps for ``backward()`` while a block runs: the activations, and autocast's copies of the
+weights apart (lesson 07's memory measurements; timing is in ``benchmarks/``)."""
 
 from __future__ import annotations
 
-import platform
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import torch
 
@@ -59,19 +57,3 @@ def saved_for_backward(exclude: Iterable[torch.Tensor] = ()) -> Iterator[SavedTe
 
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
         yield saved
-
-
-def describe_hardware(device: torch.device) -> str:
-    """One line naming what timings came from: the GPU, or the CPU model and the threads torch uses."""
-    if device.type == "cuda":
-        return f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda}), torch {torch.__version__}"
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    name = "Apple GPU (MPS)" if device.type == "mps" else "CPU"
-    return f"{name}: {cpu}, {torch.get_num_threads()} threads, torch {torch.__version__}"

@@ -6,13 +6,14 @@ these helpers hold only what a learner would likely miss.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import torch
+
+from .atomic_files import atomic_file
 
 
 class CheckpointMismatchError(RuntimeError):
@@ -24,14 +25,8 @@ def save_atomically(obj: Any, path: str | Path) -> Path:
     a crash while saving leaves the previous file whole, never half of one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            torch.save(obj, file)
-        os.replace(temporary, path)  # one rename: readers see the old file or the new one
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_file(path, "wb") as file:
+        torch.save(obj, file)
     return path
 
 

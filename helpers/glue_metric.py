@@ -8,7 +8,7 @@ import evaluate
 
 from .assets import Assets
 
-LOCAL_GLUE_MRPC = Path(__file__).resolve().parent / "metrics" / "glue_mrpc.py"
+LOCAL_GLUE_MRPC = Path(__file__).resolve().parent / "glue_mrpc_metric" / "glue_mrpc.py"
 
 
 def load_glue_mrpc_metric(assets: Assets) -> evaluate.EvaluationModule:

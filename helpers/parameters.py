@@ -18,7 +18,7 @@ def _number(name: str, value: object) -> None:
         raise TypeError(f"Setting {name}={value!r}: expected a number (or None for the profile's value).")
 
 
-def positive(name: str, value: Number | None, default: Number | None) -> Number | None:
+def positive_or_default(name: str, value: Number | None, default: Number | None) -> Number | None:
     """``value`` if given (it must be > 0), else ``default``; ``default`` may be ``None`` ("all")."""
     if value is None:
         return default
@@ -28,7 +28,7 @@ def positive(name: str, value: Number | None, default: Number | None) -> Number 
     return value
 
 
-def non_negative(name: str, value: Number | None, default: Number | None) -> Number | None:
+def non_negative_or_default(name: str, value: Number | None, default: Number | None) -> Number | None:
     """``value`` if given (it must be >= 0: 0 is a value, e.g. no early stopping), else ``default``."""
     if value is None:
         return default
@@ -42,7 +42,7 @@ def take_pairs(dataset: Any, name: str, count: int | None) -> Any:
     """The first ``count`` rows of ``dataset`` (all of them for ``None``); more than it holds is an error."""
     if count is None:
         return dataset
-    count = positive(name, count, None)
+    count = positive_or_default(name, count, None)
     if count > len(dataset):
         raise ValueError(f"Setting {name}={count}: the split holds only {len(dataset)} pairs. "
                          f"Ask for at most {len(dataset)}, or None for all of them.")
@@ -54,9 +54,9 @@ def training_settings(assets: Any, *, seed: int, batch_size: int, num_epochs: in
     """Lesson 02's settings cell in one call: ``num_epochs`` and ``learning_rate`` (``None``: the profile's)
     and ``batch_size`` checked, the profile's training and validation pair counts (``None``: all); prints them
     and returns ``(num_epochs, learning_rate, train_pairs, eval_pairs)``."""
-    num_epochs = positive("num_epochs", num_epochs, assets.profile.num_epochs)
-    learning_rate = positive("learning_rate", learning_rate, assets.profile.learning_rate)
-    positive("batch_size", batch_size, None)
+    num_epochs = positive_or_default("num_epochs", num_epochs, assets.profile.num_epochs)
+    learning_rate = positive_or_default("learning_rate", learning_rate, assets.profile.learning_rate)
+    positive_or_default("batch_size", batch_size, None)
     train_pairs, eval_pairs = assets.profile.mrpc_train_pairs, assets.profile.mrpc_eval_pairs
     print(f"batch_size={batch_size}  num_epochs={num_epochs}  learning_rate={learning_rate:g}  seed={seed}")
     print(f"training pairs: {train_pairs or 'all'}  validation pairs: {eval_pairs or 'all'}")

@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .assets import RUNS_DIR
-from .files import atomic_file
+from .atomic_files import atomic_file
 
 FIGURES_ENV = "COURSE_FIGURES_DIR"
 DEFAULT_FIGURES_DIR = RUNS_DIR / "figures"

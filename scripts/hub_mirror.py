@@ -41,7 +41,7 @@ from helpers.assets import (
     RUNS_DIR,
     bundled_checkpoint_dir,
 )
-from helpers.metric import LOCAL_GLUE_MRPC
+from helpers.glue_metric import LOCAL_GLUE_MRPC
 from helpers.mrpc import BUNDLED_MRPC_DIR, HUB_DATASET, read_glue_dir
 
 OLAH_VERSION = "0.5.4"  # pinned: olah's on-disk formats change between minor releases

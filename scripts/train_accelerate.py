@@ -9,9 +9,11 @@ from accelerate import Accelerator
 from safetensors.torch import load_model
 from transformers import AutoModelForSequenceClassification, get_scheduler, set_seed
 
-import helpers
-from helpers.lesson01 import mrpc_dataloaders
-from helpers.settings import non_negative, positive
+from helpers.assets import resolve_assets
+from helpers.display import quiet_library_output
+from helpers.glue_metric import load_glue_mrpc_metric
+from helpers.lessons.mrpc_data_prep import mrpc_dataloaders
+from helpers.parameters import non_negative_or_default, positive_or_default
 
 
 @torch.no_grad()
@@ -35,12 +37,12 @@ def evaluate(accelerator: Accelerator, model, eval_dataloader, metric) -> dict:
 def training_function(config: dict) -> None:
     accelerator = Accelerator(cpu=config["cpu"], mixed_precision=config["mixed_precision"])
     set_seed(config["seed"])
-    helpers.quiet_library_output()
-    assets = helpers.resolve_assets(config["source"], config["profile"], config["mrpc_dir"], verbose=False)
+    quiet_library_output()
+    assets = resolve_assets(config["source"], config["profile"], config["mrpc_dir"], verbose=False)
     with accelerator.main_process_first():  # the main process tokenizes and caches, the others read its cache
         data = mrpc_dataloaders(assets, config["batch_size"], config["seed"], config["train_pairs"],
                                 config["eval_pairs"])
-    metric = helpers.load_glue_mrpc_metric(assets)
+    metric = load_glue_mrpc_metric(assets)
 
     model = AutoModelForSequenceClassification.from_pretrained(assets.checkpoint, num_labels=2)
     if config["init_from"]:  # the weights of another run's save_state folder; a fresh optimizer and schedule
@@ -106,14 +108,14 @@ def main():
     for flag in ("cpu", "save-state"):
         parser.add_argument(f"--{flag}", action="store_true")
     args = parser.parse_args()
-    assets = helpers.resolve_assets(args.source, args.profile, args.mrpc_dir, verbose=False)
+    assets = resolve_assets(args.source, args.profile, args.mrpc_dir, verbose=False)
     profile = assets.profile
     try:
         config = {**vars(args), "source": assets.source, "profile": profile.name,
-                  "patience": non_negative("--patience", args.patience, None)}
+                  "patience": non_negative_or_default("--patience", args.patience, None)}
         for key, default in (("batch_size", None), ("num_epochs", profile.num_epochs), ("lr", profile.learning_rate),
                              ("train_pairs", profile.mrpc_train_pairs), ("eval_pairs", profile.mrpc_eval_pairs)):
-            config[key] = positive("--" + key.replace("_", "-"), config[key], default)  # unset: the profile's
+            config[key] = positive_or_default("--" + key.replace("_", "-"), config[key], default)  # unset: profile's
     except ValueError as error:
         parser.error(str(error))
     training_function(config)

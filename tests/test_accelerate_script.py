@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import free_port
+from helpers.launcher import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "train_accelerate.py"

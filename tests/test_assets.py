@@ -211,7 +211,7 @@ def test_mrpc_dir_from_environment(monkeypatch, tmp_path):
 
 def test_course_runs_dir_moves_everything_the_lessons_write(tmp_path):
     """Checkpoints, results and figures all live under RUNS_DIR, so a read-only checkout can point it elsewhere."""
-    code = "import helpers, helpers.plots as p; print(helpers.RUNS_DIR); print(p.figures_dir())"
+    code = "import helpers.assets as a, helpers.plots as p; print(a.RUNS_DIR); print(p.figures_dir())"
     env = {**os.environ, "COURSE_RUNS_DIR": str(tmp_path / "elsewhere")}
     env.pop("COURSE_FIGURES_DIR", None)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout

@@ -1,8 +1,8 @@
-"""What lessons measure besides time: the activations autograd saves, and the hardware line."""
+"""saved_for_backward: the activations autograd keeps, and autocast's weight copies apart."""
 
 import torch
 
-from helpers.measure import describe_hardware, saved_for_backward
+from helpers.autograd_memory import saved_for_backward
 
 
 def test_saved_for_backward_counts_activations_that_grow_with_the_batch_not_the_weights():
@@ -18,11 +18,6 @@ def test_saved_for_backward_counts_activations_that_grow_with_the_batch_not_the_
     with saved_for_backward() as with_weights:  # negative control: without the exclusion the weights count too
         model(torch.randn(8, 100)).sum()
     assert with_weights.mib * 2**20 == kept[8] + 200 * 10 * 4  # + the 2nd layer's weight (its input's gradient)
-
-
-def test_describe_hardware_names_the_cpu_and_threads():
-    line = describe_hardware(torch.device("cpu"))
-    assert line.startswith("CPU: ") and f"{torch.get_num_threads()} threads" in line and torch.__version__ in line
 
 
 def test_autocasts_weight_copies_are_counted_apart_from_the_activations():

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from helpers.batching import LengthGroupedBatchSampler
+from helpers.samplers import LengthGroupedBatchSampler
 
 _rng = random.Random(0)
 LENGTHS = [_rng.randint(20, 60) for _ in range(203)]  # 203: the last batch is short

@@ -1,10 +1,10 @@
-"""helpers.curves.diagnose: each pattern of the course's chapter 3.5 from made-up curves, and the edges."""
+"""helpers.diagnosis.diagnose: each pattern of the course's chapter 3.5 from made-up curves, and the edges."""
 
 import math
 
 import pytest
 
-from helpers.curves import Diagnosis, diagnose, rises_at_end
+from helpers.diagnosis import Diagnosis, diagnose, rises_at_end
 
 
 def steps(values, start=1, every=1):

@@ -18,8 +18,8 @@ from test_tracker import VOCAB, metric, tiny_data
 from torch.utils.tensorboard import SummaryWriter
 
 from helpers.assets import RUNS_DIR
-from helpers.lesson08 import train_and_log
-from helpers.tracking import fresh_log_dir
+from helpers.lessons.learning_curves import train_and_log
+from helpers.tensorboard_logs import fresh_log_dir
 
 SCREENSHOTS = RUNS_DIR / "dashboard"
 RUNS = {"healthy": 1e-3, "too-high": 5e-1}

@@ -4,7 +4,7 @@ unattempted starter is reported as such."""
 import pytest
 from transformers import AutoTokenizer, DataCollatorWithPadding
 
-import helpers
+from helpers.assets import resolve_assets
 from helpers.exercises import NOT_ATTEMPTED
 from helpers.exercises.lesson01 import (
     check_collator_multiple_of_8,
@@ -12,16 +12,17 @@ from helpers.exercises.lesson01 import (
     check_length_sorted_batches,
     padded_tokens,
 )
+from helpers.mrpc import load_mrpc
 
 
 @pytest.fixture(scope="module")
 def tokenizer():
-    return AutoTokenizer.from_pretrained(helpers.resolve_assets("bundled", "quick", verbose=False).checkpoint)
+    return AutoTokenizer.from_pretrained(resolve_assets("bundled", "quick", verbose=False).checkpoint)
 
 
 @pytest.fixture(scope="module")
 def pairs():
-    return helpers.load_mrpc(helpers.resolve_assets("bundled", "quick", verbose=False))["train"].select(range(300))
+    return load_mrpc(resolve_assets("bundled", "quick", verbose=False))["train"].select(range(300))
 
 
 def full_lengths(tokenizer, dataset):

@@ -7,7 +7,7 @@ import pytest
 import torch
 from transformers import AutoTokenizer
 
-import helpers
+from helpers.assets import resolve_assets
 from helpers.exercises import NOT_ATTEMPTED
 from helpers.exercises.lesson03 import (
     accuracy_at,
@@ -17,16 +17,17 @@ from helpers.exercises.lesson03 import (
     f1_at,
     threshold_logits,
 )
+from helpers.glue_metric import load_glue_mrpc_metric
 
 
 @pytest.fixture(scope="module")
 def assets():
-    return helpers.resolve_assets("bundled", "quick", verbose=False)
+    return resolve_assets("bundled", "quick", verbose=False)
 
 
 @pytest.fixture(scope="module")
 def metric(assets):
-    return helpers.load_glue_mrpc_metric(assets)
+    return load_glue_mrpc_metric(assets)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from helpers.exercises.lesson05 import check_answer_only_loss, check_perplexity, check_sampling_probs
-from helpers.lesson05 import encode_text, split_text
+from helpers.lessons.gpt2_qa_pretraining import encode_text, split_text
 
 
 def starter(*args, **kwargs):

@@ -4,7 +4,7 @@ import torch
 from transformers import GPT2Config, GPT2LMHeadModel, TrainerControl, TrainerState, TrainingArguments
 
 from helpers.assets import BUNDLED_GPT2_TOKENIZER
-from helpers.lesson06 import GenerationCallback
+from helpers.lessons.trainer_callbacks import GenerationCallback
 
 
 def test_generation_callback_samples_and_restores_train_mode_without_touching_weights(tmp_path):

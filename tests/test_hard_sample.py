@@ -1,6 +1,6 @@
 """The hard sample (data/mrpc_hard): as hard for the stand-in as real MRPC, so a learner's run on real data is
 tested without it. Every MRPC lesson must run on it top to bottom, quick profile, without raising: an assert on a
-trained result either holds there too or depends on the data (helpers/margins.py)."""
+trained result either holds there too or depends on the data (helpers/baselines.py)."""
 
 import csv
 import os

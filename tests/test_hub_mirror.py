@@ -53,7 +53,7 @@ def test_a_command_without_olah_installed_says_how_to_install_it(tmp_path):
 
 PROBE = """
 from helpers.assets import resolve_assets
-from helpers.metric import load_glue_mrpc_metric
+from helpers.glue_metric import load_glue_mrpc_metric
 from helpers.mrpc import load_mrpc
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 assets = resolve_assets(source="auto", uses=("model", "data", "metric", "tokenizer"))

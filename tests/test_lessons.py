@@ -4,12 +4,10 @@ import pytest
 import torch
 from transformers import AutoTokenizer, GPT2LMHeadModel, get_scheduler
 
-import helpers
-from helpers.assets import BUNDLED_GPT2_TOKENIZER
-from helpers.lesson01 import mrpc_dataloaders
-from helpers.lesson02 import choose_device, train_epoch, validation_loss
-from helpers.lesson03 import evaluate_model
-from helpers.lesson05 import (
+from helpers.assets import BUNDLED_GPT2_TOKENIZER, resolve_assets
+from helpers.glue_metric import load_glue_mrpc_metric
+from helpers.lessons.evaluation_loop import evaluate_model
+from helpers.lessons.gpt2_qa_pretraining import (
     answer,
     collate_answers,
     encode_text,
@@ -19,11 +17,13 @@ from helpers.lesson05 import (
     split_qa,
     split_text,
 )
+from helpers.lessons.mrpc_data_prep import mrpc_dataloaders
+from helpers.lessons.training_loop import choose_device, train_epoch, validation_loss
 
 
 @pytest.fixture(scope="module")
 def assets():
-    return helpers.resolve_assets("bundled", "quick", verbose=False)
+    return resolve_assets("bundled", "quick", verbose=False)
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def test_train_epoch_runs_the_course_steps_and_learns(data, tiny_bert):
 
 def test_evaluate_model_counts_every_pair_once_and_matches_its_predictions(assets, data, tiny_bert):
     model = tiny_bert(len(data.tokenizer))
-    scores = evaluate_model(model, data.eval_dataloader, helpers.load_glue_mrpc_metric(assets), torch.device("cpu"))
+    scores = evaluate_model(model, data.eval_dataloader, load_glue_mrpc_metric(assets), torch.device("cpu"))
     assert len(scores["predictions"]) == len(scores["labels"]) == 20
     right = sum(p == y for p, y in zip(scores["predictions"], scores["labels"], strict=True))
     assert scores["accuracy"] == pytest.approx(right / 20)

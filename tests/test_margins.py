@@ -1,10 +1,10 @@
-"""helpers.margins: a trained run's margin is asserted on the bundled sample, where it was measured, and only
+"""helpers.baselines: a trained run's margin is asserted on the bundled sample, where it was measured, and only
 reported on other data (real MRPC, the hard sample)."""
 
 import pytest
 
 from helpers.assets import resolve_assets
-from helpers.margins import check_beats_majority, margins_measured
+from helpers.baselines import check_beats_majority, margins_measured
 
 
 @pytest.fixture

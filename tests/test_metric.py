@@ -6,7 +6,7 @@ import pytest
 from sklearn.metrics import accuracy_score, f1_score
 
 from helpers.assets import PROFILES, Assets
-from helpers.metric import LOCAL_GLUE_MRPC, load_glue_mrpc_metric
+from helpers.glue_metric import LOCAL_GLUE_MRPC, load_glue_mrpc_metric
 
 
 @pytest.fixture(scope="module")

@@ -61,7 +61,8 @@ def test_papermill_overrides_reach_a_lesson(tmp_path, monkeypatch, capsys):
     folder.mkdir()
     kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
     parameters = new_code_cell('source = "auto"\nprofile = "auto"', metadata={"tags": ["parameters"]})
-    resolve = new_code_cell("import helpers\nassets = helpers.resolve_assets(source, profile, uses=('model',))")
+    resolve = new_code_cell("from helpers.assets import resolve_assets\n"
+                            "assets = resolve_assets(source, profile, uses=('model',))")
     nbformat.write(new_notebook(cells=[parameters, resolve], metadata=kernel), folder / "00_scratch.ipynb")
     monkeypatch.setattr(run_notebooks, "NOTEBOOKS", folder)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

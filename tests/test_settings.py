@@ -9,38 +9,38 @@ from datasets import Dataset
 
 from helpers.assets import PROFILES, REPO_ROOT, resolve_assets
 from helpers.mrpc import load_mrpc
-from helpers.settings import non_negative, positive, take_pairs, training_settings
+from helpers.parameters import non_negative_or_default, positive_or_default, take_pairs, training_settings
 
 
 def test_none_means_the_default_and_a_given_value_wins():
-    assert positive("num_epochs", None, 3) == 3
-    assert positive("train_pairs", None, None) is None
-    assert positive("num_epochs", 1, 3) == 1
-    assert positive("learning_rate", 2e-5, 5e-5) == 2e-5
+    assert positive_or_default("num_epochs", None, 3) == 3
+    assert positive_or_default("train_pairs", None, None) is None
+    assert positive_or_default("num_epochs", 1, 3) == 1
+    assert positive_or_default("learning_rate", 2e-5, 5e-5) == 2e-5
 
 
 @pytest.mark.parametrize("value", [0, -1, 0.0, -1e-5])
 def test_zero_and_negative_values_are_refused_by_name(value):
     with pytest.raises(ValueError, match=rf"Setting learning_rate={value!r}: it must be greater than 0"):
-        positive("learning_rate", value, 5e-5)
+        positive_or_default("learning_rate", value, 5e-5)
 
 
 @pytest.mark.parametrize("value", [True, "3", [3]])
 def test_non_numbers_are_refused(value):
     with pytest.raises(TypeError, match="num_epochs"):
-        positive("num_epochs", value, 3)
+        positive_or_default("num_epochs", value, 3)
     with pytest.raises(TypeError, match="patience"):
-        non_negative("patience", value, 0)
+        non_negative_or_default("patience", value, 0)
 
 
 def test_a_count_where_zero_means_something_takes_zero_and_refuses_negatives():
     """``--patience 0`` (no early stopping) is a value; a negative one is refused as "0 or more", not "> 0"."""
-    assert non_negative("patience", 0, 2) == 0
-    assert non_negative("patience", 3, 0) == 3
-    assert non_negative("patience", None, 2) == 2
+    assert non_negative_or_default("patience", 0, 2) == 0
+    assert non_negative_or_default("patience", 3, 0) == 3
+    assert non_negative_or_default("patience", None, 2) == 2
     for value in (-2, -1e-5, float("nan")):
         with pytest.raises(ValueError, match=rf"Setting --patience={value!r}: it must be 0 or more"):
-            non_negative("--patience", value, 0)
+            non_negative_or_default("--patience", value, 0)
 
 
 def test_take_pairs_keeps_the_first_rows_and_refuses_more_than_the_split_holds():
@@ -62,7 +62,7 @@ def test_each_profiles_sizes_are_valid_settings_that_fit_the_bundled_splits(name
     data = load_mrpc(resolve_assets("bundled", name, verbose=False))
     for setting in ("num_epochs", "learning_rate", "qa_max_epochs", "qa_patience"):
         value = getattr(profile, setting)
-        assert positive(setting, None, value) == value
+        assert positive_or_default(setting, None, value) == value
     train = take_pairs(data["train"], "train_pairs", profile.mrpc_train_pairs)
     validation = take_pairs(data["validation"], "eval_pairs", profile.mrpc_eval_pairs)
     if name == "full":
@@ -98,12 +98,12 @@ def test_the_script_refuses_more_pairs_than_the_split_holds():
 
 
 def test_non_negative_takes_zero_and_refuses_negatives():
-    assert non_negative("frozen_layers", 0, 3) == 0
-    assert non_negative("frozen_layers", None, 3) == 3
+    assert non_negative_or_default("frozen_layers", 0, 3) == 0
+    assert non_negative_or_default("frozen_layers", None, 3) == 3
     with pytest.raises(ValueError, match="frozen_layers=-1: it must be 0 or more"):
-        non_negative("frozen_layers", -1, 3)
+        non_negative_or_default("frozen_layers", -1, 3)
     with pytest.raises(TypeError):
-        non_negative("frozen_layers", True, 3)
+        non_negative_or_default("frozen_layers", True, 3)
 
 
 def test_training_settings_takes_the_profiles_values_for_none_and_refuses_nonsense(capsys):

@@ -3,8 +3,18 @@
 import time
 
 import pytest
+import torch
 
-from benchmarks.timing import Comparison, compare, compare_table, from_times, time_steps, verdict, verdict_table
+from benchmarks.timing import (
+    Comparison,
+    compare,
+    compare_table,
+    describe_hardware,
+    from_times,
+    time_steps,
+    verdict,
+    verdict_table,
+)
 
 
 def measured(name, times):
@@ -74,3 +84,8 @@ def test_faster_lists_only_verdicts_beyond_the_noise_fastest_first():
                                               "quarter": measured("quarter", [0.25, 0.26, 0.24]),
                                               "same": measured("same", [1.0, 1.01, 0.99])})
     assert comparison.faster() == ["quarter", "half"]
+
+
+def test_describe_hardware_names_the_cpu_and_threads():
+    line = describe_hardware(torch.device("cpu"))
+    assert line.startswith("CPU: ") and f"{torch.get_num_threads()} threads" in line and torch.__version__ in line

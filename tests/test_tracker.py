@@ -15,9 +15,9 @@ from torch.utils.data import DataLoader
 from torch.utils.tensorboard import SummaryWriter
 from transformers import Trainer, TrainingArguments
 
-from helpers.lesson08 import accelerate_and_log, train_and_log
-from helpers.metric import LOCAL_GLUE_MRPC
-from helpers.tracking import fresh_log_dir, installed_mib, read_scalars
+from helpers.glue_metric import LOCAL_GLUE_MRPC
+from helpers.lessons.learning_curves import accelerate_and_log, train_and_log
+from helpers.tensorboard_logs import fresh_log_dir, installed_mib, read_scalars
 
 STEPS, EVERY = 6, 2
 VOCAB = 50  # tiny_data's token ids are below it
