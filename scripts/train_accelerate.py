@@ -100,7 +100,7 @@ def main():
     parser = argparse.ArgumentParser(description="Fine-tune on MRPC with Accelerate (lesson 04). Sizes left "
                                      "unset are the profile's; --patience 0: no early stopping.")
     for flag, kind, default in (("source", str, "auto"), ("profile", str, "auto"), ("mrpc-dir", str, ""),
-                                ("mixed-precision", str, "no"), ("output-dir", str, ""), ("init-from", str, ""),
+                                ("mixed-precision", str, None), ("output-dir", str, ""), ("init-from", str, ""),
                                 ("resume-from", str, ""), ("seed", int, 42), ("batch-size", int, 8),
                                 ("num-epochs", int, None), ("lr", float, None), ("train-pairs", int, None),
                                 ("eval-pairs", int, None), ("patience", int, 0)):

@@ -35,6 +35,25 @@ def test_script_trains_on_two_cpu_processes_and_evaluates_every_pair_once(tmp_pa
     assert "over 21 validation pairs" in done.stdout  # what the main process printed agrees
 
 
+
+@pytest.mark.skipif(not SCRIPT.is_file(), reason="written by notebooks/04_accelerate.ipynb")
+@pytest.mark.slow
+def test_the_launchers_mixed_precision_reaches_the_accelerator_unless_the_script_is_given_its_own(tmp_path):
+    """`accelerate launch --mixed_precision bf16` (lesson 04's last section) must train in bf16: an explicit
+    `Accelerator(mixed_precision=...)` overrides the launcher's setting, so the script passes none unless asked."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "HF_EVALUATE_OFFLINE": "1"}
+    printed = {}
+    for name, own in (("launcher's", []), ("script's own", ["--mixed-precision", "no"])):  # the second: control
+        command = [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "1", "--num_machines", "1",
+                   "--mixed_precision", "bf16", "--dynamo_backend", "no", str(SCRIPT), "--cpu", "--source",
+                   "bundled", "--profile", "quick", "--num-epochs", "1", "--train-pairs", "8", "--eval-pairs", "8",
+                   "--output-dir", str(tmp_path / name.split("'")[0]), *own]
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+        printed[name] = done.stdout
+    assert "mixed precision bf16" in printed["launcher's"]
+    assert "mixed precision no" in printed["script's own"]
+
 RANK_WRAPPER = """# One machine's rank of the script, which also writes checksums of the model it trained. The script
 # has no such option and lesson 04 writes it, so it runs here unchanged, by runpy, two Accelerator methods wrapped.
 import hashlib, json, os, runpy, sys

@@ -31,6 +31,7 @@ def test_the_data_parallel_picture_has_a_shard_per_process_and_the_all_reduce(pr
     fig = draw_data_parallel(processes, batch)
     drawn = texts(fig)
     assert all(f"process {rank}\n{batch // processes} pairs" in drawn for rank in range(processes))
+    assert f"batch_size={batch // processes}" in drawn and f"batches 1, {1 + processes}, …" in drawn
     assert f"process {processes}" not in drawn  # negative control: no extra process
     assert "all-reduce" in drawn and f"global batch {batch}" in drawn
     fig.canvas.draw()
