@@ -51,9 +51,8 @@ def training_function(config: dict) -> None:
     train_dataloader, eval_dataloader, model, optimizer = accelerator.prepare(
         data.train_dataloader, data.eval_dataloader, model, optimizer
     )
-    num_training_steps = config["num_epochs"] * len(train_dataloader)
     lr_scheduler = get_scheduler("linear", optimizer=optimizer, num_warmup_steps=0,
-                                 num_training_steps=num_training_steps)
+                                 num_training_steps=config["num_epochs"] * len(train_dataloader))
     accelerator.register_for_checkpointing(lr_scheduler)  # save_state keeps the schedule's position too
     if config["resume_from"]:  # model, optimizer, schedule and random state, as save_state left them
         accelerator.load_state(config["resume_from"])
@@ -93,6 +92,7 @@ def training_function(config: dict) -> None:
             **scores, "epochs_run": epoch + 1, "final_lr": lr_scheduler.get_last_lr()[0],
             "num_processes": accelerator.num_processes, "distributed_type": str(accelerator.distributed_type),
             "batches_per_process": len(train_dataloader)}))
+    accelerator.wait_for_everyone()  # all past their last collective before the group goes (gloo can deadlock)
     accelerator.end_training()
 
 
