@@ -20,13 +20,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: the checkout's root, for `benchmarks` and `helpers`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import torch  # noqa: E402
+import torch
 
-from benchmarks import compare_table, fast_and_lean  # noqa: E402
-from benchmarks.timing import (
-    Comparison,  # noqa: E402
-    describe_hardware,
-)
+from benchmarks import fast_and_lean
+from benchmarks.timing import Comparison, compare_table, describe_hardware
 from helpers.assets import resolve_assets
 from helpers.display import quiet_library_output
 from helpers.samplers import LengthGroupedBatchSampler

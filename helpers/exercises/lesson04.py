@@ -16,13 +16,7 @@ from torch.utils.data import DataLoader
 from transformers import get_scheduler
 
 from . import exercise, expect
-from .tiny import tiny_batches, tiny_classifier
-
-
-def max_difference(a: torch.nn.Module, b: torch.nn.Module) -> float:
-    """The largest difference between two models' parameters, wherever each lives (a prepared model may be on a GPU)."""
-    pairs = zip(a.state_dict().values(), b.state_dict().values(), strict=True)
-    return max((x.cpu() - y.cpu()).abs().max().item() for x, y in pairs)
+from .tiny import max_difference, tiny_batches, tiny_classifier
 
 
 @exercise("04.1 · the schedule's length on N processes")

@@ -29,9 +29,9 @@ def joined(batches: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
 
 
 def max_difference(a: torch.nn.Module, b: torch.nn.Module) -> float:
-    """The largest difference between two models' parameters."""
+    """The largest difference between two models' parameters, wherever each lives (a prepared model may be on a GPU)."""
     pairs = zip(a.state_dict().values(), b.state_dict().values(), strict=True)
-    return max((x - y).abs().max().item() for x, y in pairs)
+    return max((x.cpu() - y.cpu()).abs().max().item() for x, y in pairs)
 
 
 def one_step_per_two_batches(batches: list[dict], loss_scale: float = 1.0) -> torch.nn.Module:
