@@ -77,9 +77,8 @@ def training_function(config: dict) -> None:
 
         if scores["accuracy"] > best_accuracy:
             best_accuracy, best_epoch = scores["accuracy"], epoch
-        # early stopping: the main process decides, check_trigger() is then true on every process
         if config["patience"] and epoch - best_epoch >= config["patience"] and accelerator.is_main_process:
-            accelerator.set_trigger()
+            accelerator.set_trigger()  # early stopping: check_trigger() is now true on every process
         if accelerator.check_trigger():
             accelerator.print(f"early stopping after epoch {epoch + 1}")
             break
